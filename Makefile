@@ -1,0 +1,30 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test ui install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole pipeline on the bundled corpus into data/warehouse.duckdb.
+run: $(STAMP)
+	$(BIN)/posture run --input corpus/sample --warehouse data/warehouse.duckdb
+
+## Run the test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## The Dagster UI on http://127.0.0.1:3000 (paths from .env).
+ui: $(STAMP)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""Dagster assets: thin wrappers that call ``posture`` and describe what they produced."""

@@ -1,0 +1,29 @@
+"""Ingestion: every input file becomes an article, a rejection or a duplicate."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.metadata import staging_out, table_metadata
+from pipelines.resources import PostureSettings
+from posture.ingest.batch import ingest_folder
+from posture.schema import ARTICLES, DUPLICATE_INPUTS, REJECTED_INPUTS
+
+
+@dg.multi_asset(
+    outs={
+        "articles": staging_out(ARTICLES),
+        "rejected_inputs": staging_out(REJECTED_INPUTS),
+        "duplicate_inputs": staging_out(DUPLICATE_INPUTS),
+    },
+    group_name="ingestion",
+    owners=["team:posture"],
+)
+def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings):
+    """Read every article file under the inbox; reject unusable inputs and set aside exact duplicates."""
+    batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes)
+    context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}")
+    for table, rows in ((ARTICLES, batch.articles), (REJECTED_INPUTS, batch.rejected),
+                        (DUPLICATE_INPUTS, batch.duplicates)):
+        frame = table.frame(rows)
+        yield dg.Output(frame, output_name=table.name, metadata=table_metadata(table, frame))

@@ -1,0 +1,63 @@
+"""Blocking checks: one per Great Expectations suite in ``expectations/``.
+
+A failing check stops the release, so the published tables keep the last good release.
+Each check's summary is also kept in ``staging.check_results`` for the release manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from posture.schema import TABLES
+from posture.validation import Suite, load_suites, validate_suite
+from posture.warehouse import STAGING
+
+CHECK_RESULTS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {STAGING}.check_results "
+    "(suite VARCHAR PRIMARY KEY, table_name VARCHAR, success BOOLEAN, summary VARCHAR)"
+)
+
+
+def _tables_read_by(suite: Suite) -> list[dg.AssetKey]:
+    """Other staged tables the suite's query joins (foreign keys, evidence offsets)."""
+    return [dg.AssetKey([STAGING, name]) for name in TABLES
+            if name != suite.table and re.search(rf"\{{schema\}}\.{name}\b", suite.query)]
+
+
+def build_check(suite: Suite) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey([STAGING, suite.table]),
+        name=suite.name,
+        description=suite.description,
+        blocking=True,
+        additional_deps=_tables_read_by(suite),
+    )
+    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            outcome = validate_suite(con, suite, STAGING)
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
+            con.execute(CHECK_RESULTS_DDL)
+            con.execute(f"INSERT OR REPLACE INTO {STAGING}.check_results VALUES (?, ?, ?, ?)",
+                        [suite.name, suite.table, outcome.success, json.dumps(outcome.summary())])
+        metadata: dict[str, object] = {
+            "rows_checked": outcome.row_count,
+            "expectations": len(outcome.outcomes),
+            "failed_expectations": len(outcome.failed),
+            "suite_file": suite.path_hint,
+        }
+        for failed in outcome.failed:
+            metadata[f"failed: {failed.expectation}"] = dg.MetadataValue.json(
+                {"unexpected_count": failed.unexpected_count, "examples": failed.examples})
+        if not outcome.success:
+            metadata["report"] = dg.MetadataValue.md(f"```\n{outcome.report()}\n```")
+        return dg.AssetCheckResult(passed=outcome.success, severity=dg.AssetCheckSeverity.ERROR,
+                                   metadata=metadata)
+
+    return _check
+
+
+validation_checks = [build_check(suite) for suite in load_suites()]

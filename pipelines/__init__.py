@@ -1,0 +1,1 @@
+"""The Dagster code location (definitions, resources, jobs, sensors) and the ``posture`` CLI."""

@@ -1,0 +1,136 @@
+"""The ``posture`` command: a thin front on the Dagster definitions (data-contract.md section 1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INPUT = REPO_ROOT / "corpus" / "sample"
+DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _configure_environment(input_dir: Path, warehouse: Path, gazetteers: list[str]) -> None:
+    """The CLI and the UI share the definitions; both take their paths from these variables."""
+    os.environ["POSTURE_INBOX"] = str(input_dir.resolve())
+    os.environ["POSTURE_WAREHOUSE"] = str(warehouse.resolve())
+    os.environ["POSTURE_GAZETTEERS"] = os.pathsep.join(str(Path(g).resolve()) for g in gazetteers)
+
+
+def run(args: argparse.Namespace) -> int:
+    from posture.ingest.batch import InputFolderError, check_input_folder
+
+    try:
+        check_input_folder(args.input)
+    except InputFolderError as error:
+        print(f"posture run: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    args.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    _configure_environment(args.input, args.warehouse, args.gazetteer)
+
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("posture_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    for evaluation in failed_checks:
+        report = evaluation.metadata.get("report")
+        print(f"check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}",
+              file=sys.stderr)
+        if report is not None:
+            print(report.value.strip("`\n"), file=sys.stderr)
+    if failed_checks:
+        print("posture run: validation failed; nothing was published and the last release is unchanged.",
+              file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+                print(f"step {event.step_key} failed: {event.step_failure_data.error.message}", file=sys.stderr)
+        print("posture run: the pipeline failed; nothing was published.", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+
+    _print_summary(args.warehouse, result)
+    return EXIT_OK
+
+
+def _print_summary(warehouse: Path, result) -> None:
+    import duckdb
+
+    from posture.schema import PUBLISHED_TABLES
+
+    release = result.asset_materializations_for_node("publish")
+    status = next((m.metadata["status"].value for m in release if m.asset_key.to_user_string() == "dataset_versions"), "?")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in PUBLISHED_TABLES:
+            count = con.execute(f"SELECT count(*) FROM main.{table.name}").fetchone()[0]
+            print(f"{table.name:<18} {count:>7}")
+        version, digest, path = con.execute(
+            "SELECT version, content_sha256, release_path FROM main.dataset_versions ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+    note = "new release published" if status == "published" else "unchanged: no new release"
+    print(f"release {version} ({note}) sha256 {digest[:16]}… in {warehouse.parent / path}")
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from posture.scoring import evaluate as score, load_gold, load_predictions
+    from posture.scoring_report import format_table, format_verbose
+
+    if not args.gold.is_dir():
+        print(f"posture eval: gold folder {args.gold} does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.warehouse.exists():
+        print(f"posture eval: warehouse {args.warehouse} does not exist: run `posture run` first", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        evaluation = score(load_gold(args.gold), load_predictions(con))
+    if args.json:
+        print(json.dumps(evaluation.figures(), indent=2))
+    else:
+        print(format_table(evaluation))
+    if args.verbose:
+        print(format_verbose(evaluation))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="posture", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_parser = commands.add_parser("run", help="ingest, extract, validate and publish a release")
+    run_parser.add_argument("--input", type=Path, default=DEFAULT_INPUT,
+                            help="folder of articles, read recursively (default: the bundled sample corpus)")
+    run_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
+                            help="DuckDB file to write (default: data/warehouse.duckdb)")
+    run_parser.add_argument("--gazetteer", action="append", default=[],
+                            help="extra gazetteer CSV or GeoNames dump (repeatable)")
+    run_parser.set_defaults(handler=run)
+
+    eval_parser = commands.add_parser("eval", help="score the published tables against gold files")
+    eval_parser.add_argument("--gold", type=Path, required=True, help="folder with *.gold.json files")
+    eval_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    eval_parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    eval_parser.add_argument("--verbose", action="store_true",
+                             help="list unmatched gold and predicted rows per article")
+    eval_parser.set_defaults(handler=evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Sensors: start a run when files in the inbox change."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import dagster as dg
+
+from pipelines.jobs import posture_job
+from pipelines.resources import PostureSettings
+
+
+def inbox_fingerprint(inbox: str) -> str:
+    """Hash of every file's relative path, size and modification time under the inbox."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(inbox)):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, inbox)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=posture_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED)
+def inbox_sensor(context: dg.SensorEvaluationContext, settings: PostureSettings):
+    """Run the pipeline when files are added to, changed in or removed from POSTURE_INBOX."""
+    inbox = settings.inbox
+    if not os.path.isdir(inbox):
+        return dg.SkipReason(f"the inbox {inbox} is not a folder: set POSTURE_INBOX")
+    fingerprint = inbox_fingerprint(inbox)
+    if fingerprint == context.cursor:
+        return dg.SkipReason("no new or changed files in the inbox")
+    context.update_cursor(fingerprint)
+    return dg.RunRequest(run_key=fingerprint)

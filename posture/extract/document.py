@@ -1,0 +1,134 @@
+"""An article prepared for extraction: folded text, sentences, and everything found in it."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+
+from posture.extract.dates import DateMention, find_dates
+from posture.extract.matcher import PLACE, Matcher, Mention
+from posture.extract.numbers import Quantity, find_quantities
+from posture.text.normalize import NormalisedText, normalise_for_matching
+
+# A sentence ends at . ! ? ؟ ; or a line break, except after a known abbreviation or inside a number.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"
+    r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
+_HEAD_MAX_LINE = 200
+_DATELINE = re.compile(r"^[^\n]{2,60}?\s[-–—]\s")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int  # folded offsets
+    end: int
+    paragraph: int
+    in_head: bool
+
+
+@dataclass
+class Document:
+    article_id: str
+    language: str
+    published: date | None
+    body: str
+    folded: NormalisedText
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    quantities: list[Quantity]
+    dates: list[DateMention]
+    _token_starts: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    def tokens_between(self, start: int, end: int) -> int:
+        """How many word tokens lie in the folded span [start, end)."""
+        if end <= start:
+            return 0
+        return bisect_right(self._token_starts, end - 1) - bisect_right(self._token_starts, start - 1)
+
+    def sentence_of(self, position: int) -> Sentence:
+        starts = [s.start for s in self.sentences]
+        return self.sentences[max(0, bisect_right(starts, position) - 1)]
+
+    def in_sentence(self, items, sentence: Sentence):
+        return [m for m in items if sentence.start <= m.start < sentence.end]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int, str]:
+        """Folded span -> (start, end, text) in the body, trimmed of surrounding spaces and quotes."""
+        o_start, o_end = self.folded.to_original(start, end)
+        text = self.body[o_start:o_end]
+        stripped = text.strip(" \n\t\"'«»“”")
+        o_start += text.find(stripped) if stripped else 0
+        return o_start, o_start + len(stripped), stripped
+
+    def places(self) -> list[Mention]:
+        return [m for m in self.mentions if m.category == PLACE]
+
+
+def _head_end(text: str) -> int:
+    """Offset where the body starts: the first long line, or the first line opening with a dateline."""
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) >= _HEAD_MAX_LINE or _DATELINE.match(line):
+            return offset
+        offset += len(line) + 1
+    return 0  # no recognisable head: treat everything as body
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of each non-empty line; each line is a paragraph."""
+    head_end = _head_end(text)
+    sentences: list[Sentence] = []
+    offset = 0
+    paragraph = 0
+    for line in text.split("\n"):
+        if line.strip():
+            cursor = 0
+            for match in _SENTENCE_END.finditer(line):
+                end = match.start()
+                if _ABBREVIATION.search(line[max(cursor, end - 6):end]):
+                    continue
+                if end > 0 and line[end - 1].isdigit() and line[match.end():match.end() + 1].isdigit():
+                    continue
+                _add_sentence(sentences, text, offset + cursor, offset + match.end(), paragraph, head_end)
+                cursor = match.end()
+            _add_sentence(sentences, text, offset + cursor, offset + len(line), paragraph, head_end)
+            paragraph += 1
+        offset += len(line) + 1
+    return sentences
+
+
+def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int, paragraph: int, head_end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        sentences.append(Sentence(len(sentences), start, end, paragraph, start < head_end))
+
+
+def prepare(article_id: str, body: str, language: str, published: date | None, matcher: Matcher) -> Document:
+    folded = normalise_for_matching(body)
+    text = folded.text
+    return Document(
+        article_id=article_id,
+        language=language,
+        published=published,
+        body=body,
+        folded=folded,
+        sentences=split_sentences(text),
+        mentions=matcher.find(text),
+        quantities=find_quantities(text, language),
+        dates=find_dates(text, language, published),
+        _token_starts=[m.start() for m in _TOKEN.finditer(text)],
+    )

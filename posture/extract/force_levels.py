@@ -1,0 +1,265 @@
+"""Force-level claims: how many troops or bases an actor has, had, or plans to have, and where.
+
+A claim is anchored on a number that counts troops ("نحو 900 جندي", "1,000 U.S. troops",
+"عدد العسكريين ... نحو 2500") or bases ("21 قاعدة", "القاعدتين", "eight small operating bases"),
+or on a full withdrawal ("الانسحاب الكامل", "all coming out", a claim of 0). Its status comes
+from the grammar around it: a change "from X to Y" / "reduce to Y" (X current, Y planned), a
+raise in the past tense (past), past cues (كان, had hovered, compared with), plan cues (will,
+المقبلة) or, by default, current. Numbers that size a movement ("600 troops would be pulled
+out") or count casualties are not force levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posture.extract.context import ArticleContext
+from posture.extract.document import Document, Sentence
+from posture.extract.matcher import PLACE, Mention
+from posture.extract.numbers import Quantity
+
+NOUN_WINDOW = 2  # tokens between a number and the noun it counts
+TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
+CUE_WINDOW = 8  # tokens before a number that its status cues may sit
+
+
+@dataclass
+class Claim:
+    actor: str | None
+    metric: str  # troops, bases, base_closures
+    value: int | None
+    value_min: int | None
+    value_max: int | None
+    qualifier: str
+    status: str
+    area_place_id: str | None
+    ref_date: object | None  # DateMention
+    source: str | None
+    evidence: tuple[int, int]  # folded span of the sentence
+    anchor: int  # folded offset of the number
+
+
+class ForceLevelReader:
+    def __init__(self, doc: Document, ctx: ArticleContext):
+        self.doc, self.ctx = doc, ctx
+        self._main_country = self._most_named_country()
+
+    def _most_named_country(self) -> str | None:
+        counts: dict[str, int] = {}
+        for m in self.doc.places():
+            for ref in self.ctx.place_refs(m):
+                place = self.ctx.place(ref.place_id)
+                if place.place_kind == "country":
+                    counts[place.place_id] = counts.get(place.place_id, 0) + 1
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    # ------------------------------------------------------------ helpers
+
+    def _mentions(self, sentence: Sentence) -> list[Mention]:
+        return self.doc.in_sentence(self.doc.mentions, sentence)
+
+    def _cues_before(self, mentions: list[Mention], position: int, names: tuple[str, ...],
+                     window: int = CUE_WINDOW) -> list[Mention]:
+        return [m for m in mentions if m.category == "cues" and m.value in names and m.end <= position
+                and self.doc.tokens_between(m.end, position) <= window]
+
+    def _cues_in(self, mentions: list[Mention], names: tuple[str, ...]) -> list[Mention]:
+        return [m for m in mentions if m.category == "cues" and m.value in names]
+
+    def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
+        for m in mentions:
+            if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
+                if m.category == "cues" and m.value in ("troop_noun", "base_noun"):
+                    return m
+                if m.category == "actors" and m.feature("kind") == "force":
+                    return m
+                if m.category == "assets" and m.value == "troops":
+                    return m
+            if m.start >= q.end and self.doc.tokens_between(q.end, m.start) > NOUN_WINDOW + 2:
+                break
+        return None
+
+    def _adjectives(self, start: int, end: int) -> int:
+        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.mentions
+                   if m.category == "actors" and m.feature("kind") == "adj" and start <= m.start and m.end <= end)
+
+    def _metric_of_noun(self, noun: Mention) -> str:
+        return "bases" if noun.category == "cues" and noun.value == "base_noun" else "troops"
+
+    def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
+        if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "troop_count")):
+            return False
+        for m in mentions:
+            if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
+                gap = self.doc.tokens_between(min(m.end, q.start), max(m.start, q.end))
+                if gap <= TRIGGER_WINDOW:
+                    return True
+        return False
+
+    def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
+        if self._cues_before(mentions, q.start, ("change_up_past",), window=CUE_WINDOW + 4):
+            return "past"
+        if self._cues_before(mentions, q.start, ("change_down",), window=CUE_WINDOW + 4) and \
+                self._to_before(q, mentions):
+            return "planned"
+        if self._cues_before(mentions, q.start, ("past",)):
+            return "past"
+        if self._cues_before(mentions, q.start, ("planned",), window=CUE_WINDOW + 4) or \
+                any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
+                    self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
+            return "planned"
+        if any(m.future for m in mentions if m.end <= q.start):
+            return "planned"
+        return "current"
+
+    def _to_before(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """Whether the number is the target of a change: "إلى أقل من ألف", "to fewer than 1,000", "down to"."""
+        for m in mentions:
+            if m.category == "cues" and (m.value == "prep_destination" or m.value == "change_down") and \
+                    m.end <= q.start and self.doc.tokens_between(m.end, q.start) <= 1:
+                return True
+        return self.doc.text[max(0, q.start - 6):q.start].rstrip().endswith(("الي", "to", "الى"))
+
+    def _area(self, q: Quantity, sentence: Sentence) -> str | None:
+        best: tuple[int, str] | None = None
+        for m in self.doc.in_sentence(self.doc.mentions, sentence):
+            refs = self.ctx.place_refs(m) if m.category in (PLACE, "cues") else []
+            for ref in refs:
+                place = self.ctx.place(ref.place_id)
+                gap = self.doc.tokens_between(min(m.end, q.start), max(m.start, q.end))
+                rank = gap + (0 if place.place_kind in ("country", "admin1") else 2)
+                if best is None or rank < best[0]:
+                    best = (rank, ref.place_id)
+        return best[1] if best else self._main_country
+
+    def _casualties(self, mentions: list[Mention]) -> bool:
+        return any(m.category == "cues" and m.value in ("casualty", "attack") for m in mentions)
+
+    # ------------------------------------------------------------ claims of one sentence
+
+    def claims_of_sentence(self, sentence: Sentence) -> list[Claim]:
+        mentions = self._mentions(sentence)
+        quantities = self.doc.in_sentence(self.doc.quantities, sentence)
+        claims: list[Claim] = []
+        source = self.ctx.source_of(sentence)
+        troop_context = bool(self._cues_in(mentions, ("troop_count",)))
+        anchored: list[tuple[Quantity, str]] = []
+        for q in quantities:
+            if q.value is None and q.qualifier == "vague":
+                continue
+            noun = self._noun_after(q, mentions)
+            metric = self._metric_of_noun(noun) if noun else None
+            if metric is None and self._troop_noun_before(q, mentions):
+                metric = "troops"
+            if metric is None and troop_context and self._bare(q, mentions):
+                metric = "troops"
+            if metric is None and anchored and self._bare(q, mentions) and \
+                    self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
+                                                           "prep_destination"), window=3):
+                metric = anchored[-1][1]
+            if metric is None:
+                continue
+            if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(mentions)):
+                continue
+            anchored.append((q, metric))
+
+        closures = self._cues_in(mentions, ("closure",))
+        of_total = self._cues_in(mentions, ("of_total",))
+        bases = [q for q, metric in anchored if metric == "bases"]
+        for q, metric in anchored:
+            status = self._status(q, mentions, sentence)
+            if metric == "bases" and closures:
+                status = "current"
+            claims.append(self._claim(q, metric, status, sentence, source))
+        # "إغلاق 3 من أصل 8 قواعد", "of the eight bases, three are being shut": the part is closures, planned
+        if closures and bases:
+            for q in quantities:
+                if q in bases or q.value is None:
+                    continue
+                if of_total or any(abs(self.doc.tokens_between(min(c.end, q.start), max(c.start, q.end))) <= 4
+                                   for c in closures):
+                    claims.append(self._claim(q, "base_closures", "planned", sentence, source))
+        claims.extend(self._full_withdrawals(sentence, mentions, source))
+        # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
+        for i, claim in enumerate(claims[:-1]):
+            nxt = claims[i + 1]
+            if claim.metric == nxt.metric == "troops" and claim.status == nxt.status == "planned" and \
+                    self._change_pair(claim, nxt):
+                claim.status = "current"
+        return claims
+
+    def _change_pair(self, first: Claim, second: Claim) -> bool:
+        between = self.doc.text[first.anchor:second.anchor]
+        return self.doc.tokens_between(first.anchor, second.anchor) <= 6 and any(
+            w in between for w in (" الي ", " to ", " down to ", " الى "))
+
+    def _troop_noun_before(self, q: Quantity, mentions: list[Mention]) -> bool:
+        return any(m.category == "cues" and m.value == "troop_noun" and m.end <= q.start
+                   and self.doc.tokens_between(m.end, q.start) <= 2 and "of" in self.doc.text[m.end:q.start]
+                   for m in mentions)
+
+    def _bare(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """A number with no noun of its own after it ("نحو 2500،", "past 2,000 following"):
+        it counts what the sentence is about."""
+        rest = self.doc.text[q.end:self.doc.sentence_of(q.start).end].lstrip()
+        if not rest or not rest[0].isalnum():
+            return True
+        return any(m.category == "cues" and m.value == "function_word" and m.start >= q.end
+                   and self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
+
+    def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
+        actor, _ = self.ctx.actor_near(q.start, sentence)
+        date = self.ctx.date_near(q.start, sentence)
+        return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
+                     self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)
+
+    def _full_withdrawals(self, sentence: Sentence, mentions: list[Mention], source: str | None) -> list[Claim]:
+        claims = []
+        for cue in self._cues_in(mentions, ("full_withdrawal",)):
+            blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
+            hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
+                            and m.feature("plan") is None and not self._not_after(m)]
+            if blocked or hypothetical:
+                continue
+            completed = bool(self._cues_in(mentions, ("completion",)))
+            status = "current" if completed else "planned"
+            actor, _ = self.ctx.actor_near(cue.start, sentence)
+            area = None
+            for m in mentions:
+                if m.category == PLACE and m.start > cue.start:
+                    refs = self.ctx.place_refs(m)
+                    if refs and self.ctx.place(refs[0].place_id).place_kind == "country":
+                        area = refs[0].place_id
+                        break
+            claims.append(Claim(actor, "troops", 0, 0, 0, "exact", status, area or self._main_country,
+                                self.ctx.date_near(cue.start, sentence), source, (sentence.start, sentence.end),
+                                cue.start))
+        return claims[:1]
+
+    def _not_after(self, cue: Mention) -> bool:
+        blockers = [b for b in (cue.feature("not_after") or "").split("|") if b]
+        before = self.doc.text[max(0, cue.start - 30):cue.start]
+        return any(b in before for b in blockers)
+
+    # ------------------------------------------------------------ the article
+
+    def read(self) -> list[Claim]:
+        claims: list[Claim] = []
+        seen: set[tuple] = set()
+        for sentence in self.doc.sentences:
+            if sentence.in_head:
+                continue
+            for claim in self.claims_of_sentence(sentence):
+                key = (_family(claim.actor), claim.metric, claim.value, claim.status,
+                       "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier)
+                if key in seen:
+                    continue  # a claim repeated in one article is one row
+                seen.add(key)
+                claims.append(claim)
+        return claims
+
+
+def _family(actor: str | None) -> str | None:
+    from posture.vocab import vocabularies
+
+    return vocabularies().family(actor)

@@ -1,0 +1,66 @@
+"""From an input folder to the three ingestion tables: articles, rejected and duplicate inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from posture.ingest.readers import read_folder
+from posture.ingest.records import ArticleRecord, Rejection
+
+
+class InputFolderError(Exception):
+    """The input folder itself can't be read (as opposed to one bad input in it)."""
+
+
+@dataclass
+class IngestedBatch:
+    articles: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.articles)} accepted, {len(self.rejected)} rejected, "
+                f"{len(self.duplicates)} duplicate")
+
+
+def article_id(body: str) -> str:
+    """The article id: sha256 of its canonical text."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def check_input_folder(root: Path) -> None:
+    if not root.exists():
+        raise InputFolderError(f"input folder {root} does not exist: pass --input DIR with your articles")
+    if not root.is_dir():
+        raise InputFolderError(f"input {root} is not a folder: pass --input DIR, the folder holding your articles")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise InputFolderError(f"input folder {root} is not readable: check its permissions")
+
+
+def ingest_folder(root: Path, *, max_bytes: int) -> IngestedBatch:
+    """Read every input under ``root``; each lands in exactly one of the three lists.
+
+    Of several inputs with the same text, the one with the smallest source_uri is the
+    article and the others are duplicates, so the outcome does not depend on file order.
+    """
+    check_input_folder(root)
+    results = sorted(read_folder(root, max_bytes=max_bytes), key=lambda r: r.source_uri)
+    batch = IngestedBatch()
+    seen: dict[str, str] = {}
+    for result in results:
+        if isinstance(result, Rejection):
+            batch.rejected.append(asdict(result))
+            continue
+        assert isinstance(result, ArticleRecord)
+        aid = article_id(result.body)
+        if aid in seen:
+            batch.duplicates.append({"source_uri": result.source_uri, "article_id": aid})
+            continue
+        seen[aid] = result.source_uri
+        row = asdict(result)
+        row["article_id"] = aid
+        batch.articles.append(row)
+    return batch

@@ -1,0 +1,209 @@
+"""Reading an input folder: every input becomes an ``ArticleRecord`` or a ``Rejection``.
+
+    for result in read_folder(Path("inbox")):
+        if isinstance(result, ArticleRecord): ...
+        else: print(result.source_uri, result.reason, result.detail)
+
+The walk is recursive and in sorted order, so the same folder always gives the same sequence.
+Hidden files and folders (names starting with ".") and gold files (``*.gold.json``) are not inputs.
+A symbolic link is followed only when it stays inside the folder; symbolic links to folders are
+not walked (what they point to is read where it really is). An input is a file, or one record of a
+multi-record file (a ``.jsonl`` line, a JSON array element, a feed item); each gives exactly one
+result, and a bad input never raises: it is rejected with a reason (see ``formats.common.Reason``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from posture.ingest.encoding import DecodeProblem, decode_bytes, declared_html_charset
+from posture.ingest.formats.common import Reason
+from posture.ingest.formats.feeds import read_feed
+from posture.ingest.formats.html import read_html
+from posture.ingest.formats.jsonl import read_json, read_jsonl
+from posture.ingest.formats.text import read_plain_text
+from posture.ingest.records import InputResult, Rejection
+
+DEFAULT_MAX_BYTES = 5_000_000
+
+GOLD_SUFFIX = ".gold.json"
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip().strip("\ufeff\u200b\u200e\u200f").strip()
+
+
+def _text_reader(read: Callable[[str, str], Iterator[InputResult]], html: bool = False) -> Callable[[bytes, str], Iterator[InputResult]]:
+    """Wrap a reader of decoded text into a reader of bytes (decoding and the empty check first)."""
+
+    def read_bytes(data: bytes, source_uri: str) -> Iterator[InputResult]:
+        try:
+            decoded = decode_bytes(data, declared_html_charset(data) if html else None)
+        except DecodeProblem as problem:
+            yield Rejection(source_uri, problem.reason, problem.detail)
+            return
+        if _is_blank(decoded.text):
+            yield Rejection(source_uri, Reason.EMPTY, "The file holds only white space.")
+            return
+        yield from read(decoded.text, source_uri)
+
+    return read_bytes
+
+
+def _one(read: Callable[[str, str], InputResult]) -> Callable[[str, str], Iterator[InputResult]]:
+    """A reader of single-article files, as a reader that yields its one result."""
+
+    def read_all(text: str, source_uri: str) -> Iterator[InputResult]:
+        yield read(text, source_uri)
+
+    return read_all
+
+
+# Extension (lower case) -> reader of the file's bytes.
+READERS: dict[str, Callable[[bytes, str], Iterator[InputResult]]] = {
+    ".txt": _text_reader(_one(read_plain_text)),
+    ".md": _text_reader(_one(read_plain_text)),
+    ".html": _text_reader(_one(read_html), html=True),
+    ".htm": _text_reader(_one(read_html), html=True),
+    ".json": _text_reader(read_json),
+    ".jsonl": _text_reader(read_jsonl),
+    # feeds decode their bytes themselves (the XML declaration names the encoding)
+    ".xml": read_feed,
+    ".rss": read_feed,
+    ".atom": read_feed,
+}
+
+# What to tell a person about common formats we don't read.
+_UNSUPPORTED_ADVICE = {
+    ".pdf": "PDF documents are not read; extract the text (e.g. with pdftotext) into a .txt file.",
+    ".doc": "Word documents are not read; save the article as .txt or .html.",
+    ".docx": "Word documents are not read; save the article as .txt or .html.",
+    ".odt": "Office documents are not read; save the article as .txt or .html.",
+    ".rtf": "RTF documents are not read; save the article as .txt.",
+    ".jpg": "Images are not read (no OCR); add the article text as .txt.",
+    ".jpeg": "Images are not read (no OCR); add the article text as .txt.",
+    ".png": "Images are not read (no OCR); add the article text as .txt.",
+    ".gif": "Images are not read (no OCR); add the article text as .txt.",
+    ".webp": "Images are not read (no OCR); add the article text as .txt.",
+    ".zip": "Archives are not unpacked; extract the articles into the input folder.",
+    ".gz": "Archives are not unpacked; extract the articles into the input folder.",
+    ".csv": "CSV files are not read; write one JSON object per line (.jsonl) with a \"text\" field.",
+}
+
+
+def _accepted_list() -> str:
+    return ", ".join(sorted(READERS))
+
+
+def _uri_part(name: str) -> str:
+    """A file name as text, even when it is not valid UTF-8 on disk."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
+    """Every input under ``root``, in sorted order: one ``ArticleRecord`` or ``Rejection`` each.
+
+    Raises ``FileNotFoundError`` / ``NotADirectoryError`` only for ``root`` itself.
+    """
+    root = Path(root)
+    if not root.exists():
+        raise FileNotFoundError(f"input folder not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"input path is not a folder: {root}")
+    yield from _walk(root, root.resolve(), "", max_bytes)
+
+
+def _is_inside(real_root: Path, target: str) -> bool:
+    return os.path.commonpath([str(real_root), target]) == str(real_root)
+
+
+def _walk(folder: Path, real_root: Path, prefix: str, max_bytes: int) -> Iterator[InputResult]:
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield Rejection(prefix or ".", Reason.UNREADABLE, f"The folder could not be listed: {exc.strerror or exc}.")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        uri = f"{prefix}/{_uri_part(entry.name)}" if prefix else _uri_part(entry.name)
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not _is_inside(real_root, target):
+                    yield Rejection(
+                        uri,
+                        Reason.OUTSIDE_ROOT,
+                        "This symbolic link points outside the input folder and was not followed; copy the file into the folder instead.",
+                    )
+                    continue
+                if os.path.isdir(target):
+                    continue  # the folder it points to is inside the input folder and walked there
+                if not os.path.exists(target):
+                    yield Rejection(uri, Reason.UNREADABLE, "This symbolic link points to a file that does not exist.")
+                    continue
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(Path(entry.path), real_root, uri, max_bytes)
+                continue
+        except OSError as exc:
+            yield Rejection(uri, Reason.UNREADABLE, f"The entry could not be examined: {exc.strerror or exc}.")
+            continue
+        if entry.name.lower().endswith(GOLD_SUFFIX):
+            continue
+        yield from read_input_file(Path(entry.path), uri, max_bytes=max_bytes)
+
+
+def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
+    """The results of one file (one, or one per record for .jsonl / JSON arrays / feeds)."""
+    extension = path.suffix.lower()
+    reader = READERS.get(extension)
+    if reader is None:
+        advice = _UNSUPPORTED_ADVICE.get(extension, f"Accepted extensions: {_accepted_list()}.")
+        what = f"Files ending in '{extension}'" if extension else "Files without an extension"
+        yield Rejection(source_uri, Reason.UNSUPPORTED_FORMAT, f"{what} are not read. {advice}")
+        return
+
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        yield Rejection(source_uri, Reason.UNREADABLE, f"The file could not be examined: {exc.strerror or exc}.")
+        return
+    if not stat.S_ISREG(info.st_mode):
+        yield Rejection(source_uri, Reason.NOT_A_REGULAR_FILE, "This is not a regular file (a pipe, socket or device) and was not read.")
+        return
+    if info.st_size > max_bytes:
+        yield _too_large(source_uri, info.st_size, max_bytes)
+        return
+    if info.st_size == 0:
+        yield Rejection(source_uri, Reason.EMPTY, "The file is empty (0 bytes).")
+        return
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        yield Rejection(source_uri, Reason.UNREADABLE, f"The file could not be read: {exc.strerror or exc}.")
+        return
+    if len(data) > max_bytes:
+        yield _too_large(source_uri, len(data), max_bytes)
+        return
+
+    produced = 0
+    try:
+        for result in reader(data, source_uri):
+            produced += 1
+            yield result
+    except Exception as exc:  # a reader bug: report it as a rejection rather than stop the run
+        if produced == 0:
+            yield Rejection(source_uri, Reason.READ_ERROR, f"Unexpected error while reading the file: {type(exc).__name__}: {exc}")
+
+
+def _too_large(source_uri: str, size: int, max_bytes: int) -> Rejection:
+    return Rejection(
+        source_uri,
+        Reason.TOO_LARGE,
+        f"The file has {size:,} bytes, more than the limit of {max_bytes:,}; split it or raise max_bytes.",
+    )

@@ -1,0 +1,233 @@
+"""The published tables: one definition that creates the DuckDB tables, types the Polars
+frames, orders the release files and describes the columns in the Dagster UI.
+
+Column names and meanings follow ``data-contract.md`` section 3; columns marked ``extension``
+are additions the contract allows (new columns, never renamed ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+CONTRACT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str  # DuckDB type
+    description: str
+    nullable: bool = True
+
+    @property
+    def polars_type(self) -> pl.DataType:
+        return _POLARS_TYPES[self.sql_type]
+
+
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "VARCHAR": pl.String(),
+    "DATE": pl.Date(),
+    "INTEGER": pl.Int32(),
+    "BIGINT": pl.Int64(),
+    "DOUBLE": pl.Float64(),
+    "BOOLEAN": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # unique key; rows are published sorted by it
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {c.name: c.polars_type for c in self.columns}
+
+    def ddl(self, qualified_name: str) -> str:
+        cols = ", ".join(
+            f'"{c.name}" {c.sql_type}{"" if c.nullable else " NOT NULL"}' for c in self.columns
+        )
+        return f"CREATE OR REPLACE TABLE {qualified_name} ({cols})"
+
+    def frame(self, rows: list[dict]) -> pl.DataFrame:
+        """A typed frame of ``rows`` (missing keys become nulls), sorted by the key."""
+        frame = pl.DataFrame(
+            [{c: row.get(c) for c in self.column_names} for row in rows],
+            schema=self.polars_schema,
+            orient="row",
+        )
+        return frame.sort(list(self.key), nulls_last=True)
+
+
+def _c(name: str, sql_type: str, description: str, nullable: bool = True) -> Column:
+    return Column(name, sql_type, description, nullable)
+
+
+_EVIDENCE = (
+    _c("evidence_text", "VARCHAR", "the sentence(s) the row was read from", False),
+    _c("evidence_start", "INTEGER", "offset of evidence_text in articles.body", False),
+    _c("evidence_end", "INTEGER", "end offset: body[start:end] == evidence_text", False),
+    _c("confidence", "DOUBLE", "0..1: how complete the extracted frame is", False),
+)
+
+ARTICLES = Table(
+    "articles",
+    "One row per accepted article; the text every offset points into.",
+    (
+        _c("article_id", "VARCHAR", "sha256 of the normalised text (NFC, Unix newlines, trimmed)", False),
+        _c("source_uri", "VARCHAR", "path relative to the input folder (#line=N / #item=N for records), or URL", False),
+        _c("outlet", "VARCHAR", "publishing outlet when known"),
+        _c("title", "VARCHAR", "headline", False),
+        _c("published_date", "DATE", "publication date; NULL when no date was found anywhere"),
+        _c("dateline", "VARCHAR", "place named in the dateline, as written"),
+        _c("language", "VARCHAR", "ISO 639-1 code", False),
+        _c("body", "VARCHAR", "the article text; character offsets point into it", False),
+        _c("date_source", "VARCHAR", "extension: where published_date came from (metadata, date_line)"),
+    ),
+    ("article_id",),
+)
+
+REJECTED_INPUTS = Table(
+    "rejected_inputs",
+    "Inputs that could not be used, with the reason.",
+    (
+        _c("source_uri", "VARCHAR", "the input (file, or record of a file)", False),
+        _c("reason", "VARCHAR", "short reason code (empty, binary, undecodable, too_large, ...)", False),
+        _c("detail", "VARCHAR", "what was wrong and what to do", False),
+    ),
+    ("source_uri",),
+)
+
+DUPLICATE_INPUTS = Table(
+    "duplicate_inputs",
+    "Inputs whose normalised text equals an accepted article.",
+    (
+        _c("source_uri", "VARCHAR", "the duplicate input", False),
+        _c("article_id", "VARCHAR", "the accepted article it duplicates", False),
+    ),
+    ("source_uri",),
+)
+
+PLACES = Table(
+    "places",
+    "The gazetteer: every place an extracted row can point at.",
+    (
+        _c("place_id", "VARCHAR", "stable slug", False),
+        _c("name_en", "VARCHAR", "canonical English name", False),
+        _c("name_ar", "VARCHAR", "canonical Arabic name"),
+        _c("place_kind", "VARCHAR", "point, admin1 or country", False),
+        _c("feature_type", "VARCHAR", "military_base, oil_field, airport, city, governorate, ...", False),
+        _c("admin1", "VARCHAR", "canonical English governorate name"),
+        _c("country_code", "VARCHAR", "ISO 3166-1 alpha-2", False),
+        _c("lat", "DOUBLE", "WGS84 latitude", False),
+        _c("lon", "DOUBLE", "WGS84 longitude", False),
+    ),
+    ("place_id",),
+)
+
+MOVEMENT_REPORTS = Table(
+    "movement_reports",
+    "One row per movement of forces or equipment that one article reports.",
+    (
+        _c("movement_id", "VARCHAR", "deterministic id", False),
+        _c("article_id", "VARCHAR", "the article (FK articles)", False),
+        _c("actor", "VARCHAR", "actor id (contract 4.1)", False),
+        _c("actor_name", "VARCHAR", "extension: the actor as written when actor is 'other'"),
+        _c("movement_type", "VARCHAR", "withdrawal, deployment, airlift, patrol, other", False),
+        _c("event_date", "DATE", "first day of the event's period"),
+        _c("event_date_precision", "VARCHAR", "day, week, month, quarter, year"),
+        _c("attributed_to", "VARCHAR", "source id (contract 4.4)"),
+        *_EVIDENCE,
+    ),
+    ("movement_id",),
+)
+
+MOVEMENT_PLACES = Table(
+    "movement_places",
+    "Places of each movement: origins, destinations, locations and waypoints.",
+    (
+        _c("movement_id", "VARCHAR", "FK movement_reports", False),
+        _c("role", "VARCHAR", "origin, destination, location, via", False),
+        _c("place_id", "VARCHAR", "FK places", False),
+        _c("mention_text", "VARCHAR", "the place as written", False),
+        _c("mention_start", "INTEGER", "offset of the mention in articles.body", False),
+        _c("mention_end", "INTEGER", "end offset of the mention", False),
+    ),
+    ("movement_id", "role", "place_id"),
+)
+
+MOVEMENT_ASSETS = Table(
+    "movement_assets",
+    "What moved: asset types with counts as stated.",
+    (
+        _c("movement_id", "VARCHAR", "FK movement_reports", False),
+        _c("asset_type", "VARCHAR", "contract 4.3", False),
+        _c("count", "BIGINT", "the number as stated (lower bound of a range); NULL when vague"),
+        _c("count_min", "BIGINT", "lower bound implied by the qualifier"),
+        _c("count_max", "BIGINT", "upper bound implied by the qualifier"),
+        _c("qualifier", "VARCHAR", "contract 4.5", False),
+        _c("mention_text", "VARCHAR", "the asset as written", False),
+    ),
+    ("movement_id", "asset_type"),
+)
+
+FORCE_LEVELS = Table(
+    "force_levels",
+    "One row per force-level claim (troops, bases, base closures) that one article makes.",
+    (
+        _c("claim_id", "VARCHAR", "deterministic id", False),
+        _c("article_id", "VARCHAR", "FK articles", False),
+        _c("actor", "VARCHAR", "actor id", False),
+        _c("area_place_id", "VARCHAR", "FK places: where the force is counted"),
+        _c("metric", "VARCHAR", "troops, bases, base_closures", False),
+        _c("value", "BIGINT", "the number as stated"),
+        _c("value_min", "BIGINT", "lower bound implied by the qualifier"),
+        _c("value_max", "BIGINT", "upper bound implied by the qualifier"),
+        _c("qualifier", "VARCHAR", "contract 4.5", False),
+        _c("status", "VARCHAR", "current, past, planned", False),
+        _c("ref_date", "DATE", "as-of or target date"),
+        _c("ref_date_precision", "VARCHAR", "day, week, month, quarter, year"),
+        _c("attributed_to", "VARCHAR", "source id"),
+        *_EVIDENCE,
+    ),
+    ("claim_id",),
+)
+
+# Everything a release publishes, in dependency order.
+PUBLISHED_TABLES: tuple[Table, ...] = (
+    ARTICLES,
+    REJECTED_INPUTS,
+    DUPLICATE_INPUTS,
+    PLACES,
+    MOVEMENT_REPORTS,
+    MOVEMENT_PLACES,
+    MOVEMENT_ASSETS,
+    FORCE_LEVELS,
+)
+TABLES: dict[str, Table] = {t.name: t for t in PUBLISHED_TABLES}
+
+DATASET_VERSIONS = Table(
+    "dataset_versions",
+    "One row per published release.",
+    (
+        _c("version", "INTEGER", "release number 1, 2, ...", False),
+        _c("content_sha256", "VARCHAR", "hash of the release's table files", False),
+        _c("input_fingerprint", "VARCHAR", "hash of the accepted articles' ids and source uris", False),
+        _c("code_version", "VARCHAR", "package version + hash of the code and data files", False),
+        _c("contract_version", "INTEGER", "data contract version", False),
+        _c("row_counts", "VARCHAR", "JSON: rows per table", False),
+        _c("checks", "VARCHAR", "JSON summary of the validation results", False),
+        _c("release_path", "VARCHAR", "folder with one Parquet file per table and manifest.json", False),
+        _c("lake_snapshot_id", "BIGINT", "extension: DuckLake snapshot holding this release"),
+        _c("published_at", "VARCHAR", "UTC time of publishing; the only wall-clock value, outside the hash", False),
+    ),
+    ("version",),
+)

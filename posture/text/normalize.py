@@ -1,0 +1,105 @@
+"""Text normalisation.
+
+Two different normalisations live here and must not be confused:
+
+* ``canonical_text`` is applied once at ingestion. Its output is what the article id hashes
+  and what ``articles.body`` stores, so every character offset in the published tables
+  points into it.
+* ``normalise_for_matching`` folds spelling variants (Arabic letter forms, diacritics,
+  digits, case, quotes) so that lexicons match. It returns a ``NormalisedText`` that keeps,
+  for every character it produces, the offset of the body character it came from: matches
+  found in the folded text are mapped back to exact body offsets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Characters removed entirely when matching: Arabic harakat, shadda, sukun, superscript alef,
+# Quranic marks, tatweel, and zero-width / bidi formatting marks pasted from web pages.
+_DROPPED = set(
+    [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640"]
+    + [chr(c) for c in range(0x06D6, 0x06EE) if c not in (0x06E5, 0x06E6)]
+    + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff",
+       "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
+
+# One character in, one character out.
+_FOLD = {
+    # alef with hamza / madda / wasla -> bare alef
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    # alef maqsura -> ya; ta marbuta -> ha; hamza seats -> their base letter
+    "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+    # Persian / Urdu letter forms seen in pasted text
+    "ک": "ك", "ی": "ي", "ې": "ي", "ە": "ه", "ھ": "ه",
+    # digits: Arabic-Indic and Extended (Persian) -> ASCII
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+    # Arabic decimal and thousands separators
+    "٫": ".", "٬": ",",
+    # quotes and brackets around names become spaces, so that و"كونيكو" reads as و كونيكو
+    '"': " ", "«": " ", "»": " ", "“": " ", "”": " ", "„": " ", "‟": " ", "″": " ",
+    "(": " ", ")": " ", "[": " ", "]": " ", "{": " ", "}": " ",
+    "‘": "'", "’": "'", "ʼ": "'", "`": "'",
+    # dashes -> hyphen
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+    # Arabic punctuation -> ASCII punctuation
+    "،": ",", "؛": ";", "؟": "?",
+    # whitespace variants
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
+}
+
+
+def canonical_text(text: str) -> str:
+    """The stored form of an article: NFC, Unix newlines, no BOM, trimmed."""
+    text = text.replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """Folded text plus, for each of its characters, the offset in the original text."""
+
+    text: str
+    origin: tuple[int, ...]  # origin[i] = offset in the original of text[i]
+    original_length: int
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the folded text to a half-open span of the original."""
+        if start >= end:
+            pos = self.origin[start] if start < len(self.origin) else self.original_length
+            return pos, pos
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def fold_char(ch: str) -> str:
+    """Fold one character for matching ('' when it is dropped)."""
+    if ch in _DROPPED:
+        return ""
+    folded = _FOLD.get(ch)
+    if folded is not None:
+        return folded
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
+
+
+def normalise_for_matching(text: str) -> NormalisedText:
+    """Fold ``text`` for lexicon matching, keeping a map back to the original offsets."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        # runs of spaces collapse to one, so multi-word names match across removed quotes
+        if folded and not (folded == " " and out and out[-1] == " "):
+            out.append(folded)
+            origin.append(i)
+    return NormalisedText("".join(out), tuple(origin), len(text))
+
+
+def fold(text: str) -> str:
+    """Fold a lexicon entry or a name the same way as text (no offsets needed)."""
+    return " ".join(normalise_for_matching(text).text.split())

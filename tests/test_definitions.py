@@ -1,0 +1,48 @@
+"""The code location loads and its asset graph is wired as the architecture says."""
+
+import dagster as dg
+
+from pipelines.definitions import defs
+
+
+def _graph() -> dg.AssetGraph:  # type: ignore[name-defined]
+    return defs.resolve_asset_graph()
+
+
+def test_every_contract_table_is_staged_then_published():
+    keys = {key.to_user_string() for key in _graph().get_all_asset_keys()}
+    for table in ("articles", "rejected_inputs", "duplicate_inputs", "places", "movement_reports",
+                  "movement_places", "movement_assets", "force_levels"):
+        assert f"staging/{table}" in keys
+        assert table in keys
+    assert "dataset_versions" in keys
+
+
+def test_published_tables_depend_only_on_checked_staging():
+    graph = _graph()
+    release = graph.get(dg.AssetKey("dataset_versions"))
+    assert {k.to_user_string() for k in release.parent_keys} == {
+        f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "places", "movement_reports",
+                                 "movement_places", "movement_assets", "force_levels")}
+    extraction = graph.get(dg.AssetKey(["staging", "movement_reports"]))
+    assert dg.AssetKey(["staging", "articles"]) in extraction.parent_keys
+    assert dg.AssetKey(["staging", "places"]) in extraction.parent_keys
+
+
+def test_every_staged_table_has_a_blocking_check():
+    checks = defs.resolve_asset_graph().asset_check_keys
+    checked = {key.asset_key.to_user_string() for key in checks}
+    assert checked == {f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "places",
+                                                "movement_reports", "movement_places", "movement_assets",
+                                                "force_levels")}
+    for check_def in defs.asset_checks:
+        for spec in check_def.check_specs:
+            assert spec.blocking, spec.name
+
+
+def test_assets_have_descriptions_and_the_job_and_sensor_exist():
+    graph = _graph()
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).description, key
+    assert defs.resolve_job_def("posture_job") is not None
+    assert defs.resolve_sensor_def("inbox_sensor") is not None
