@@ -387,6 +387,11 @@ DATE_LINES = [
     ("Published: 2019-10-15T10:00:00Z", date(2019, 10, 15)),
     ("Updated 13/05/2025 10:00 GMT", date(2025, 5, 13)),
     ("15 octobre 2019", date(2019, 10, 15)),
+    ("Saturday 3 May 2025 12:41 BST", date(2025, 5, 3)),
+    ("Oct. 15, 2019, 10:00 a.m. ET", date(2019, 10, 15)),
+    ("15 October 2019 | By John Smith", date(2019, 10, 15)),
+    ("الأحد، 12 أكتوبر 2025", date(2025, 10, 12)),
+    ("السبت 03 أيار 2025 | 10:30 ص", date(2025, 5, 3)),
 ]
 
 NOT_DATE_LINES = [
@@ -395,6 +400,7 @@ NOT_DATE_LINES = [
     "Pentagon says U.S. troop presence in Syria will drop below 1,000",
     "2025/13/45",  # no such date
     "May the troops leave",
+    "Troops out by October 20, 2025",  # "by" inside a sentence is not a byline
 ]
 
 
@@ -589,9 +595,8 @@ def test_json_record_table(record, expected):
 # --------------------------------------------------------------------------- near duplicates
 
 
+@needs_corpus
 def test_near_duplicates_on_the_corpus(corpus_results):
-    if not CORPUS_FILES:
-        pytest.skip("development corpus not found")
     articles = [(uri, r.body) for uri, r in corpus_results.items() if isinstance(r, ArticleRecord)]
     assert find_near_duplicates(articles) == []  # different reports are not near-duplicates
     seed = next(body for uri, body in articles if uri.startswith("seed/"))
@@ -601,3 +606,87 @@ def test_near_duplicates_on_the_corpus(corpus_results):
     pairs = find_near_duplicates([*articles, ("z-edited", edited), ("z-half", rewritten)])
     assert [(a, b) for a, b, _ in pairs] == [("seed/000_9839c6f32bc64aaa.txt", "z-edited")]
     assert 0.8 <= pairs[0][2] < 1.0
+
+
+def test_results_come_sorted_by_source_uri(tmp_path):
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "a" / "b.txt", ARTICLE)
+    write(tmp_path / "a-b.txt", ARTICLE)
+    write(tmp_path / "B.txt", ARTICLE)
+    assert list(results_by_uri(tmp_path)) == ["B.txt", "a-b.txt", "a.txt", "a/b.txt"]
+
+
+def test_html_page_wrapped_in_a_form_keeps_its_story():
+    story = "".join(
+        f"<p>DAMASCUS - Paragraph {n} of the story says that a convoy left the base on Monday, officials said.</p>"
+        for n in range(1, 4)
+    )
+    page = f"<html><body><form id='aspnetForm'><nav><a href='/'>Home</a></nav><h1>Convoy leaves</h1>{story}<footer>All rights reserved</footer></form></body></html>"
+    result = read_html(page, "x.html")
+    assert isinstance(result, ArticleRecord)
+    assert result.body.count("Paragraph") == 3 and "All rights reserved" not in result.body and "Home" not in result.body
+
+
+FEED_ITEM = "<item><title>Convoy leaves</title><description>A&nbsp;convoy of trucks left the base, officials said.</description></item>"
+
+
+@pytest.mark.parametrize(
+    ("feed", "expected"),
+    [
+        (f"<rss><channel><title>Wire</title>{FEED_ITEM}</channel></rss>".encode(), ["article"]),  # HTML entity in RSS
+        (f"<rss><channel>{FEED_ITEM}{FEED_ITEM}</channel></rss>".encode(), ["article", "article"]),
+        ("\ufeff<?xml version='1.0' encoding='windows-1256'?><rss><channel><item><title>عنوان الخبر</title>"
+         "<description>قالت مصادر محلية إن الرتل غادر القاعدة في الحسكة.</description></item></channel></rss>".encode("utf-8"), ["article"]),
+        ("<?xml version='1.0' encoding='windows-1256'?><rss><channel><item><title>عنوان الخبر</title>"
+         "<description>قالت مصادر محلية إن الرتل غادر القاعدة في الحسكة.</description></item></channel></rss>".encode("cp1256"), ["article"]),
+        (b"<rss><channel><title>No items</title></channel></rss>", ["empty"]),
+        (b"<rss><channel><item><title>Only a title</title></item></channel></rss>", ["no_text"]),
+        (b"<rss><channel><item><title>x</title><description>cut", ["malformed_xml"]),
+        (b"<rss><channel><item><description>&bogus;</description></item></channel></rss>", ["malformed_xml"]),
+        (b'<!DOCTYPE rss [<!ENTITY e "x">]><rss><channel><item><description>&e;</description></item></channel></rss>', ["unsafe_xml"]),
+        (b"<html><body>not a feed</body></html>", ["not_a_feed"]),
+    ],
+)
+def test_feed_table(tmp_path, feed, expected):
+    (tmp_path / "feed.rss").write_bytes(feed)
+    assert [outcome(r) for r in read_folder(tmp_path)] == expected
+
+
+def test_feed_item_text_is_decoded_correctly(tmp_path):
+    feed = (
+        "<?xml version='1.0' encoding='windows-1256'?><rss><channel><title>وكالة</title><item><title>عنوان الخبر</title>"
+        "<description>قالت مصادر محلية إن الرتل غادر القاعدة في الحسكة.</description></item></channel></rss>"
+    )
+    (tmp_path / "feed.xml").write_bytes(feed.encode("cp1256"))
+    (item,) = read_folder(tmp_path)
+    assert isinstance(item, ArticleRecord)
+    assert item.body == "عنوان الخبر\n\nقالت مصادر محلية إن الرتل غادر القاعدة في الحسكة."
+    assert (item.outlet, item.language, item.source_uri) == ("وكالة", "ar", "feed.xml#item=1")
+
+
+def test_markdown_front_matter_is_metadata_not_body(tmp_path):
+    write(
+        tmp_path / "post.md",
+        "---\ntitle: \"Convoy reaches Rmelan\"\ndate: 2024-01-10\noutlet: Northeast Desk\nurl: https://example.org/post\n---\n"
+        "HASAKAH - A coalition convoy reached the Rmelan base on Wednesday, local sources said.\n",
+    )
+    (article,) = read_folder(tmp_path)
+    assert isinstance(article, ArticleRecord)
+    assert article.body == "Convoy reaches Rmelan\n\nHASAKAH - A coalition convoy reached the Rmelan base on Wednesday, local sources said."
+    assert (article.published_date, article.date_source, article.outlet, article.url, article.dateline) == (
+        date(2024, 1, 10), "metadata", "Northeast Desk", "https://example.org/post", "HASAKAH")
+
+
+# declared right, declared as the other Arabic code page, declared as a Western code page, not declared
+@pytest.mark.parametrize(
+    "head",
+    ["<meta charset='windows-1256'>", "<meta http-equiv='Content-Type' content='text/html; charset=iso-8859-6'>", "<meta charset='iso-8859-1'>", ""],
+)
+@pytest.mark.parametrize("encoding", ["cp1256", "iso8859_6"])
+def test_legacy_arabic_html_pages(tmp_path, head, encoding):
+    story = "قالت مصادر محلية إن رتلاً عسكرياً غادر القاعدة في ريف الحسكة، وتوجه نحو الحدود مع العراق."
+    page = f"<html><head>{head}<title>رتل يغادر القاعدة</title></head><body><article><h1>رتل يغادر القاعدة</h1><p>{story}</p></article></body></html>"
+    (tmp_path / "page.html").write_bytes(page.encode(encoding))
+    (article,) = read_folder(tmp_path)
+    assert isinstance(article, ArticleRecord)
+    assert article.body == f"رتل يغادر القاعدة\n\n{story}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -71,11 +70,16 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-_ARABIC_LEGACY = ("cp1256", "iso8859_6")
+_ARABIC_LEGACY = ("cp1256", "iso8859-6")  # as codecs.lookup() names them
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064A]+")
 _EUROPEAN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
+_LETTER = re.compile(r"[^\W\d_]")
+# C0 and C1 control characters other than tab, line feed, form feed and carriage return
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Enough text to judge how Arabic a reading looks.
+_PLAUSIBILITY_SAMPLE_CHARS = 20000
 # Share of control characters (other than tab and newlines) above which decoded text is junk.
 _MAX_CONTROL_SHARE = 0.02
 
@@ -128,7 +132,7 @@ def arabic_plausibility(text: str) -> float:
     Correct Arabic text scores about 0.4; the same bytes decoded with the wrong Arabic code page
     score near 0, because the letters of ال and of the function words come out as other letters.
     """
-    words = _ARABIC_WORD.findall(text)
+    words = _ARABIC_WORD.findall(text[:_PLAUSIBILITY_SAMPLE_CHARS])
     if not words:
         return 0.0
     stopwords = _arabic_stopwords()
@@ -137,10 +141,7 @@ def arabic_plausibility(text: str) -> float:
 
 
 def _control_share(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    return controls / len(text)
+    return len(_CONTROL.findall(text)) / len(text) if text else 0.0
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -186,6 +187,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
 
     if declared:
         codec = _codec_name(declared)
+        # pages often declare windows-1256 for ISO-8859-6 bytes (or the other way round), or a
+        # Western code page such as ISO-8859-1 for Arabic text: Arabic prose wins over the label
+        reading = _arabic_reading(data, preferred=codec if codec in _ARABIC_LEGACY else "cp1256")
+        if reading is not None and (codec in _ARABIC_LEGACY or arabic_plausibility(reading.text) >= 0.1):
+            return _checked(reading)
         if codec and codec not in ("utf-8", "utf_8"):
             text = _strict(data, codec)
             if text is not None and _control_share(text) <= _MAX_CONTROL_SHARE:
@@ -202,8 +208,26 @@ def _is_ebcdic(encoding: str) -> bool:
 
 
 def _letter_share(text: str, pattern: re.Pattern[str]) -> float:
-    letters = sum(1 for ch in text if ch.isalpha())
+    letters = len(_LETTER.findall(text))
     return len(pattern.findall(text)) / letters if letters else 0.0
+
+
+def _arabic_reading(data: bytes, preferred: str = "cp1256") -> DecodedText | None:
+    """The better of the two legacy Arabic readings of the bytes, or None if neither is Arabic.
+
+    Most plausible words first, then most Arabic letters (the wrong code page turns some letters
+    into Latin letters or symbols); on a full tie the preferred code page (declared, or the more
+    common cp1256) wins.
+    """
+    readings = {codec: text for codec in _ARABIC_LEGACY if (text := _strict(data, codec)) is not None}
+    readings = {c: t for c, t in readings.items() if _letter_share(t, _ARABIC_LETTER) >= 0.5}
+    if not readings:
+        return None
+    codec = max(
+        readings,
+        key=lambda c: (arabic_plausibility(readings[c]), _letter_share(readings[c], _ARABIC_LETTER), c == preferred),
+    )
+    return DecodedText(readings[codec], codec)
 
 
 def _guess_legacy(data: bytes) -> DecodedText:
@@ -217,16 +241,8 @@ def _guess_legacy(data: bytes) -> DecodedText:
     if best is not None and not _is_ebcdic(best.encoding):  # EBCDIC "fits" any short byte string
         guess = DecodedText(str(best), _codec_name(best.encoding) or best.encoding)
 
-    arabic_readings = {codec: text for codec in _ARABIC_LEGACY if (text := _strict(data, codec)) is not None}
-    arabic_readings = {c: t for c, t in arabic_readings.items() if _letter_share(t, _ARABIC_LETTER) >= 0.5}
-    if arabic_readings:
-        # most plausible words, then most Arabic letters (the wrong page turns some into Latin
-        # letters or symbols); cp1256 first, so on a full tie the more common code page wins
-        codec = max(
-            sorted(arabic_readings),
-            key=lambda c: (arabic_plausibility(arabic_readings[c]), _letter_share(arabic_readings[c], _ARABIC_LETTER)),
-        )
-        reading = DecodedText(arabic_readings[codec], codec)
+    reading = _arabic_reading(data)
+    if reading is not None:
         if arabic_plausibility(reading.text) >= 0.1:
             return reading  # reads as Arabic prose: the guard is confident
         # too short to judge by words: prefer the Arabic reading unless the detector found

@@ -30,8 +30,10 @@ HEAD_LINES = 8
 MAX_DATE_LINE_CHARS = 80
 # How many non-empty lines after the head may open with a dateline.
 DATELINE_SEARCH_LINES = 3
+# A first line this long is a paragraph, not a headline (a record whose text has no title).
+MIN_PARAGRAPH_TITLE_CHARS = 200
 
-# A year this far from today's calendar is a typo or a reference, not a publication year.
+# Years outside this range are typos or references, not publication years.
 MIN_YEAR, MAX_YEAR = 1950, 2099
 
 
@@ -47,7 +49,7 @@ def _data_lines(name: str) -> list[str]:
 def _data_rows(name: str) -> list[dict[str, str]]:
     """Rows of a tab-separated data file with a header line (comment lines skipped)."""
     lines = [line for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines, delimiter="\t")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
 @cache
@@ -125,7 +127,8 @@ def _filler_pattern() -> re.Pattern[str]:
 @cache
 def _byline_pattern() -> re.Pattern[str]:
     words = [fold(w) for w in _data_lines("byline_words.txt")]
-    return re.compile(rf"^\W*(?:{_alternation(words)})(?!\w)")
+    # at the start of the line or after a separator: "By Staff Writer · Sept. 18, 2020", "15 October 2019 | By ..."
+    return re.compile(rf"(?:^|[|·•/,\-–—]\s*)\W*(?:{_alternation(words)})(?!\w)")
 
 
 @cache
@@ -186,8 +189,8 @@ def find_date(text: str) -> date | None:
 
 
 _ISO_DATE = re.compile(r"^\s*((?:19|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ]|\s)")
-# a time next to the date (folded text is lower case): "21:14", "t10:00:00z", "10:00 +03:00"
-_TIME = re.compile(r"t?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|\s*[+-]\d{2}:?\d{2})?(?!\w)")
+# a time next to the date (folded text is lower case): "21:14", "t10:00:00z", "10:00 +03:00", "10:00 a.m."
+_TIME = re.compile(r"t?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\.?)?(?:z|\s*[+-]\d{2}:?\d{2})?(?!\w)")
 
 
 def parse_date_value(value: object) -> date | None:
@@ -406,27 +409,27 @@ def parse_plain_article(text: str) -> PlainArticle:
 
     Title: the first non-empty line. Date line: a short line among the next ``HEAD_LINES`` non-empty
     lines that is essentially a date. Dateline: the start of one of the first paragraphs after the
-    date line (or after the title when there is none).
+    date line (or after the title when there is none). A first line as long as a paragraph (text
+    with no separate headline) may carry the dateline itself.
     """
-    lines = [(i, line.strip()) for i, line in enumerate(text.split("\n")) if line.strip()]
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return PlainArticle("", None, None, None, None, None)
-    title = clean_title(lines[0][1])
+    title = clean_title(lines[0])
 
     published: date | None = None
     date_line: str | None = None
     after_head = 1
-    for position, (_, line) in enumerate(lines[1 : 1 + HEAD_LINES], start=1):
+    for position, line in enumerate(lines[1 : 1 + HEAD_LINES], start=1):
         found = date_from_date_line(line)
         if found is not None:
             published, date_line, after_head = found, line, position + 1
             break
 
-    dateline = None
-    for _, line in lines[after_head : after_head + DATELINE_SEARCH_LINES]:
-        dateline = parse_dateline(line)
-        if dateline is not None:
-            break
+    candidates = lines[after_head : after_head + DATELINE_SEARCH_LINES]
+    if date_line is None and len(lines[0]) >= MIN_PARAGRAPH_TITLE_CHARS:
+        candidates = [lines[0], *candidates]
+    dateline = next((found for line in candidates if (found := parse_dateline(line)) is not None), None)
     return PlainArticle(
         title=title,
         published_date=published,

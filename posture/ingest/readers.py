@@ -4,8 +4,8 @@
         if isinstance(result, ArticleRecord): ...
         else: print(result.source_uri, result.reason, result.detail)
 
-The walk is recursive and in sorted order, so the same folder always gives the same sequence.
-Hidden files and folders (names starting with ".") and gold files (``*.gold.json``) are not inputs.
+The walk is recursive and results come sorted by source_uri, so the same folder always gives the
+same sequence. Hidden files and folders (names starting with ".") and gold files (``*.gold.json``) are not inputs.
 A symbolic link is followed only when it stays inside the folder; symbolic links to folders are
 not walked (what they point to is read where it really is). An input is a file, or one record of a
 multi-record file (a ``.jsonl`` line, a JSON array element, a feed item); each gives exactly one
@@ -104,7 +104,7 @@ def _uri_part(name: str) -> str:
 
 
 def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
-    """Every input under ``root``, in sorted order: one ``ArticleRecord`` or ``Rejection`` each.
+    """Every input under ``root``, sorted by ``source_uri``: one ``ArticleRecord`` or ``Rejection`` each.
 
     Raises ``FileNotFoundError`` / ``NotADirectoryError`` only for ``root`` itself.
     """
@@ -113,19 +113,27 @@ def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[I
         raise FileNotFoundError(f"input folder not found: {root}")
     if not root.is_dir():
         raise NotADirectoryError(f"input path is not a folder: {root}")
-    yield from _walk(root, root.resolve(), "", max_bytes)
+    # list first, then read in order of the relative path ("a.txt" before "a/b.txt")
+    for uri, found in sorted(_list_inputs(root, root.resolve(), ""), key=lambda pair: pair[0]):
+        if isinstance(found, Rejection):
+            yield found
+        else:
+            yield from read_input_file(found, uri, max_bytes=max_bytes)
 
 
 def _is_inside(real_root: Path, target: str) -> bool:
     return os.path.commonpath([str(real_root), target]) == str(real_root)
 
 
-def _walk(folder: Path, real_root: Path, prefix: str, max_bytes: int) -> Iterator[InputResult]:
+def _list_inputs(folder: Path, real_root: Path, prefix: str) -> Iterator[tuple[str, Path | Rejection]]:
+    """(source_uri, file to read) for every input under ``folder``, or a rejection when an entry
+    can't be used as a file (a link out of the folder, a broken link, an unreadable folder)."""
     try:
         with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
+            entries = list(scan)
     except OSError as exc:
-        yield Rejection(prefix or ".", Reason.UNREADABLE, f"The folder could not be listed: {exc.strerror or exc}.")
+        where = prefix or "."
+        yield where, Rejection(where, Reason.UNREADABLE, f"The folder could not be listed: {exc.strerror or exc}.")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -135,7 +143,7 @@ def _walk(folder: Path, real_root: Path, prefix: str, max_bytes: int) -> Iterato
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if not _is_inside(real_root, target):
-                    yield Rejection(
+                    yield uri, Rejection(
                         uri,
                         Reason.OUTSIDE_ROOT,
                         "This symbolic link points outside the input folder and was not followed; copy the file into the folder instead.",
@@ -144,17 +152,17 @@ def _walk(folder: Path, real_root: Path, prefix: str, max_bytes: int) -> Iterato
                 if os.path.isdir(target):
                     continue  # the folder it points to is inside the input folder and walked there
                 if not os.path.exists(target):
-                    yield Rejection(uri, Reason.UNREADABLE, "This symbolic link points to a file that does not exist.")
+                    yield uri, Rejection(uri, Reason.UNREADABLE, "This symbolic link points to a file that does not exist.")
                     continue
             elif entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path), real_root, uri, max_bytes)
+                yield from _list_inputs(Path(entry.path), real_root, uri)
                 continue
         except OSError as exc:
-            yield Rejection(uri, Reason.UNREADABLE, f"The entry could not be examined: {exc.strerror or exc}.")
+            yield uri, Rejection(uri, Reason.UNREADABLE, f"The entry could not be examined: {exc.strerror or exc}.")
             continue
         if entry.name.lower().endswith(GOLD_SUFFIX):
             continue
-        yield from read_input_file(Path(entry.path), uri, max_bytes=max_bytes)
+        yield uri, Path(entry.path)
 
 
 def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:

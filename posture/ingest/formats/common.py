@@ -31,6 +31,7 @@ class Reason:
     NOT_A_FEED = "not_a_feed"  # XML that is neither RSS nor Atom
     NOT_AN_ARTICLE = "not_an_article"  # a JSON value that is not an object
     NO_TEXT = "no_text"  # a record or page without article text
+    UNSUPPORTED_LANGUAGE = "unsupported_language"  # letters of a script the detector doesn't know
     OUTSIDE_ROOT = "outside_root"  # a symbolic link leading out of the input folder
     NOT_A_REGULAR_FILE = "not_a_regular_file"  # fifo, socket, device
     UNREADABLE = "unreadable"  # permissions, broken link, I/O error
@@ -42,8 +43,7 @@ class Reason:
 _BLOCK_END = re.compile(r"</\s*(?:p|div|li|h[1-6]|blockquote|tr|table|section|article|ul|ol|pre|figure)\s*>", re.IGNORECASE)
 _BLOCK_START = re.compile(r"<\s*(?:p|div|li|h[1-6]|blockquote|tr|table|section|article|ul|ol|pre|figure)(?:\s[^>]*)?>", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
-_INVISIBLE = re.compile(r"<\s*(script|style|noscript|template|iframe|svg)\b.*?</\s*\1\s*>", re.IGNORECASE | re.DOTALL)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_INVISIBLE_START = re.compile(r"<!--|<\s*(script|style|noscript|template|iframe|svg)\b", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]*>")
 _LOOKS_LIKE_HTML = re.compile(r"<\s*/?\s*(?:p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|img|blockquote|figure)\b[^<>]*>", re.IGNORECASE)
 
@@ -59,14 +59,36 @@ def html_snippet_to_text(snippet: str) -> str:
     For feed items and JSON fields (small, trusted-as-text fragments); whole saved pages go
     through trafilatura instead. Scripts, styles and comments are dropped with their content.
     """
-    text = _COMMENT.sub(" ", snippet)
-    text = _INVISIBLE.sub(" ", text)
+    text = _remove_invisible(snippet)
     text = _LINE_BREAK.sub("\n", text)
     text = _BLOCK_START.sub("\n\n", text)
     text = _BLOCK_END.sub("\n\n", text)
     text = _TAG.sub("", text)
     text = html.unescape(text)
     return join_paragraphs(text.split("\n\n"))
+
+
+def _remove_invisible(snippet: str) -> str:
+    """Drop comments and script/style/... elements with their content, in one pass.
+
+    A scan rather than one lazy regex, which would take quadratic time on many unclosed openings;
+    an unclosed comment or script hides the rest of the snippet, as it does in a browser.
+    """
+    kept: list[str] = []
+    position = 0
+    while (opening := _INVISIBLE_START.search(snippet, position)) is not None:
+        kept.append(snippet[position : opening.start()])
+        if opening.group(1) is None:
+            end = snippet.find("-->", opening.end())
+            position = -1 if end < 0 else end + 3
+        else:
+            closing = re.compile(rf"</\s*{opening.group(1)}\s*>", re.IGNORECASE).search(snippet, opening.end())
+            position = -1 if closing is None else closing.end()
+        if position < 0:
+            return " ".join(kept)
+        kept.append(" ")
+    kept.append(snippet[position:])
+    return "".join(kept)
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:
@@ -131,6 +153,12 @@ def assemble_article(
         published_date, date_source = None, None
 
     detected = normalise_language_code(language) or detect_language(body)
+    if detected is None and any(ch.isalpha() for ch in body):
+        return Rejection(
+            source_uri,
+            Reason.UNSUPPORTED_LANGUAGE,
+            "The text is written in a script the language detector does not know; give the record a \"language\" field.",
+        )
     if detected is None:
         return Rejection(
             source_uri,

@@ -8,6 +8,7 @@ An item's text is its ``content:encoded`` / Atom ``content``, else its ``descrip
 
 from __future__ import annotations
 
+import html.entities
 import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError, tostring
@@ -67,6 +68,27 @@ def _link(item: Element) -> str | None:
     return guid.strip() if guid and guid.strip().startswith(("http://", "https://")) else None
 
 
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+
+
+def _html_entities_as_numbers(text: str) -> str:
+    """Write HTML entities (&nbsp;, &eacute;) that feeds use without declaring them as numeric
+    references, which XML knows. A feed that declares entities is left as is: the safe parser
+    must see those declarations to refuse them."""
+    if "<!ENTITY" in text:
+        return text
+
+    def numeric(match: re.Match[str]) -> str:
+        name = match.group(1)
+        character = html.entities.html5.get(name + ";")
+        if name in _XML_ENTITIES or character is None:
+            return match.group(0)
+        return "".join(f"&#{ord(ch)};" for ch in character)
+
+    return _NAMED_ENTITY.sub(numeric, text)
+
+
 def _parse_safely(data: bytes, source_uri: str) -> Element | Rejection:
     try:
         decoded = decode_bytes(data, declared_xml_encoding(data))
@@ -75,7 +97,8 @@ def _parse_safely(data: bytes, source_uri: str) -> Element | Rejection:
     if not decoded.text.strip().strip("\ufeff"):
         return Rejection(source_uri, Reason.EMPTY, "The file holds only white space.")
     # the text is decoded already: drop the declaration so the parser reads it as UTF-8
-    xml = _XML_DECLARATION.sub("", decoded.text.lstrip("\ufeff"), count=1).encode("utf-8")
+    text = _XML_DECLARATION.sub("", decoded.text.lstrip("\ufeff"), count=1)
+    xml = _html_entities_as_numbers(text).encode("utf-8")
     try:
         return SafeElementTree.fromstring(xml, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.DefusedXmlException as exc:
@@ -86,8 +109,7 @@ def _parse_safely(data: bytes, source_uri: str) -> Element | Rejection:
             "files or expand without limit, so the whole feed was refused.",
         )
     except ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        return Rejection(source_uri, Reason.MALFORMED_XML, f"The feed is not well-formed XML: {exc.msg if hasattr(exc, 'msg') else exc} (line {line}, column {column}).")
+        return Rejection(source_uri, Reason.MALFORMED_XML, f"The feed is not well-formed XML ({exc}).")
     except (ValueError, RecursionError) as exc:
         return Rejection(source_uri, Reason.MALFORMED_XML, f"The feed could not be parsed as XML: {exc}.")
 

@@ -56,8 +56,9 @@ _DATE_META = (
     "date",
 )
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " ｜ ")
-# Containers whose text is never article text (a page <header> too, but not an article's).
-_BOILERPLATE_TAGS = ("script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button")
+# Containers whose text is not article text: never (invisible), or unless they hold prose (see _is_boilerplate).
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
+_BOILERPLATE_TAGS = ("nav", "footer", "aside", "form", "iframe", "button", "select")
 _BOILERPLATE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:nav|menu|footer|header|related|share|social|tags?|breadcrumbs?|cookie|comments?|sidebar|newsletter|subscribe|advert|ads?|promo|ticker)(?:$|[\s_-])",
     re.IGNORECASE,
@@ -133,14 +134,20 @@ def extract_main_text(page: str, document: lxml.html.HtmlElement | None) -> str:
 
 
 def _is_boilerplate(element: lxml.html.HtmlElement) -> bool:
-    if element.tag in ("header",):  # a page header, not the header of the article
-        return not any(ancestor.tag == "article" for ancestor in element.iterancestors())
-    if element.tag in _BOILERPLATE_TAGS:
+    """Whether an element is navigation, footer, aside, tag list, share bar, ... (not the story).
+
+    Tags and class names are weak evidence on their own: old sites wrap the whole page in a
+    <form>, templates name the story block "article-body share-enabled". A block with several
+    paragraphs of prose in it is never boilerplate (scripts and styles always are).
+    """
+    if element.tag in _INVISIBLE_TAGS:
         return True
-    classes = f"{element.get('class', '')} {element.get('id', '')}"
-    # a class name alone is weak evidence ("article-body share-enabled"): a block with paragraphs
-    # of prose in it is kept
-    return _BOILERPLATE_CLASS.search(classes) is not None and not _has_prose(element)
+    if element.tag == "header":  # a page header, not the header of the article
+        candidate = not any(ancestor.tag == "article" for ancestor in element.iterancestors())
+    else:
+        classes = f"{element.get('class', '')} {element.get('id', '')}"
+        candidate = element.tag in _BOILERPLATE_TAGS or _BOILERPLATE_CLASS.search(classes) is not None
+    return candidate and not _has_prose(element)
 
 
 def _has_prose(element: lxml.html.HtmlElement) -> bool:
@@ -261,6 +268,10 @@ def _published_from_page(document: lxml.html.HtmlElement, meta: dict[str, str], 
         for element in document.xpath(xpath)[:3]:
             if (value := parse_date_value(element.get("datetime"))) is not None:
                 return value
+    # a <time> of the article without a datetime attribute: its text ("السبت 24 يوليو 2021")
+    for element in document.xpath("//article//time")[:3]:
+        if (value := parse_date_value(_text_of(element))) is not None:
+            return value
     return None
 
 
