@@ -1,6 +1,5 @@
 """Extraction: movement reports and force-level claims read from each article."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl
@@ -23,7 +22,6 @@ from posture.schema import FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEM
     ins={"articles": dg.AssetIn(key=["staging", "articles"])},
     deps=[places],
     group_name="extraction",
-    owners=["team:posture"],
 )
 def extract_reports(context: dg.AssetExecutionContext, settings: PostureSettings, articles: pl.DataFrame):
     """Read movements (with places and assets) and force-level claims from every article."""

@@ -1,6 +1,5 @@
 """The gazetteer: bundled places plus any user CSV or GeoNames dump."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

@@ -1,6 +1,5 @@
 """Ingestion: every input file becomes an article, a rejection or a duplicate."""
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -17,7 +16,6 @@ from posture.schema import ARTICLES, DUPLICATE_INPUTS, REJECTED_INPUTS
         "duplicate_inputs": staging_out(DUPLICATE_INPUTS),
     },
     group_name="ingestion",
-    owners=["team:posture"],
 )
 def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings):
     """Read every article file under the inbox; reject unusable inputs and set aside exact duplicates."""

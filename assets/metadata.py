@@ -1,6 +1,5 @@
 """Metadata every materialisation carries: row count, column schema and a Markdown preview."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl
@@ -53,5 +52,6 @@ def staging_out(table: Table) -> dg.AssetOut:
         description=table.description,
         metadata={"dagster/column_schema": column_schema(table)},
         kinds={"duckdb", "polars"},
+        owners=["team:posture"],
         is_required=True,
     )

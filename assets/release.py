@@ -1,6 +1,5 @@
 """The release: publish checked staging tables as the next immutable dataset version."""
 
-from __future__ import annotations
 
 import json
 

@@ -4,7 +4,6 @@ Paths come from ``POSTURE_INBOX`` / ``POSTURE_WAREHOUSE`` (see ``.env`` for the 
 UI uses); nothing is read at import time.
 """
 
-from __future__ import annotations
 
 import os
 from collections.abc import Sequence

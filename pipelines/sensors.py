@@ -1,6 +1,5 @@
 """Sensors: start a run when files in the inbox change."""
 
-from __future__ import annotations
 
 import hashlib
 import os

@@ -106,6 +106,8 @@ class ArticleContext:
 
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
+        if noun.feature("number") == "pl" or noun.feature("kind") in ("area", "governorate"):
+            return False  # "القواعد الأميركية", "the region": no single place to point back to
         definite = "ال" in noun.prefix or noun.value.startswith("the ") or self.doc.text[
             noun.core_start:noun.core_end].startswith(("ال", "the "))
         if not definite or noun.suffix not in ("", "ين", "ان", "ي"):
@@ -182,15 +184,26 @@ class ArticleContext:
             if m.category != "sources":
                 continue
             if m.feature("anaphoric"):
-                earlier = [value for start, value in self._named_sources if start < m.start]
+                if not self._speech_nearby(m):
+                    continue  # "موقف الوزارة": the ministry is talked about, not quoted
+                earlier = self._outer_source_before(sentence)
                 if earlier:
-                    return earlier[-1]
+                    return earlier
                 if m.value != "-":
                     return m.value
                 continue
             if (m.start, m.value) in self._named_sources:
                 return m.value
         return None
+
+    def _outer_source_before(self, sentence: Sentence) -> str | None:
+        """The first source named by the last earlier sentence that names one (the reporter,
+        not the officials it quotes): what "the report", "المصدر" refer back to."""
+        earlier = [(start, value) for start, value in self._named_sources if start < sentence.start]
+        if not earlier:
+            return None
+        last_sentence = self.doc.sentence_of(earlier[-1][0])
+        return next(value for start, value in earlier if start >= last_sentence.start)
 
     # ------------------------------------------------------------ dates
 

@@ -21,7 +21,7 @@ _ABBREVIATION = re.compile(
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
-_DATELINE = re.compile(r"^[^\n]{2,60}?\s[-–—]\s")
+_DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ def split_sentences(text: str) -> list[Sentence]:
     paragraph = 0
     for line in text.split("\n"):
         if line.strip():
-            cursor = 0
+            dateline = _DATELINE.match(line) if offset >= head_end else None
+            cursor = dateline.end() if dateline else 0  # "دير الزور (سوريا) -" names where it was written
             for match in _SENTENCE_END.finditer(line):
                 end = match.start()
                 if _ABBREVIATION.search(line[max(cursor, end - 6):end]):

@@ -132,8 +132,10 @@ class ForceLevelReader:
                     best = (rank, ref.place_id)
         return best[1] if best else self._main_country
 
-    def _casualties(self, mentions: list[Mention]) -> bool:
-        return any(m.category == "cues" and m.value in ("casualty", "attack") for m in mentions)
+    def _casualties(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"50 هجوماً", "four service members suffered injuries", "killed more than 50 fighters"."""
+        return any(m.category == "cues" and m.value in ("casualty", "attack") and
+                   self.doc.tokens_between(min(m.end, q.start), max(m.start, q.end)) <= 3 for m in mentions)
 
     # ------------------------------------------------------------ claims of one sentence
 
@@ -159,7 +161,7 @@ class ForceLevelReader:
                 metric = anchored[-1][1]
             if metric is None:
                 continue
-            if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(mentions)):
+            if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
             anchored.append((q, metric))
 
@@ -207,8 +209,29 @@ class ForceLevelReader:
         return any(m.category == "cues" and m.value == "function_word" and m.start >= q.end
                    and self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
 
+    def _actor_for(self, q: Quantity, sentence: Sentence) -> str | None:
+        """Whose force a number counts: the nearest actor before it in the sentence (the subject,
+        or the adjective of the counted noun), or one right after its noun in the same clause
+        ("3500 عنصر هم قوام التحالف", "1,000 U.S. troops")."""
+        best: tuple[int, int, str] | None = None
+        for m in self.ctx.actor_mentions(sentence):
+            if m.end <= q.start:
+                gap = self.doc.tokens_between(m.end, q.start)
+            elif m.start >= q.end:
+                gap = self.doc.tokens_between(q.end, m.start)
+                if gap > 4 or "," in self.doc.text[q.end:m.start]:
+                    continue
+            else:
+                gap = 0
+            rank = (gap + (4 if m.feature("kind") == "metonym" else 0), m.start)
+            if best is None or rank < best[:2]:
+                best = (*rank, m.value)
+        if best:
+            return best[2]
+        return self.ctx.actor_near(q.start, sentence)[0]
+
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
-        actor, _ = self.ctx.actor_near(q.start, sentence)
+        actor = self._actor_for(q, sentence)
         date = self.ctx.date_near(q.start, sentence)
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
                      self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)

@@ -114,6 +114,11 @@ class MovementReader:
             return AssetSlot(mention.value, 1, 1, 1, "exact", text)
         return AssetSlot(mention.value, None, None, None, "vague", text)
 
+    def _counts_a_force(self, asset: Mention, items: list[Mention]) -> bool:
+        """"رفعت عدد قواتها إلى 2000 جندي": troops counted as a force level, not as cargo."""
+        return asset.value == "troops" and any(
+            m.category == "cues" and m.value == "troop_count" and m.end <= asset.start for m in items)
+
     def _assign_roles(self, frame: Frame, items: list[Mention], trigger: Mention) -> None:
         """Walk the clause left to right, giving each place the role its context implies."""
         role: str | None = None
@@ -136,9 +141,10 @@ class MovementReader:
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value in PREP_ROLES:
                     new_role = PREP_ROLES[m.value]
-                    if keep_role:
-                        keep_role = False
+                    if keep_role and new_role == "in":
+                        keep_role = False  # "قواعد تقع في X": X keeps the role of the bases
                         continue
+                    keep_role = False
                     if new_role == "in" and last_role in (ORIGIN, DESTINATION) and not after_source:
                         role = "modifier"  # "from the fields in Deir ez-Zor": locates the origin
                     else:
@@ -148,6 +154,8 @@ class MovementReader:
                     locator_next = True
                 elif m.value == "locative_relative":
                     keep_role = True
+                elif m.value == "place_noun" and role in (ORIGIN, DESTINATION) and not self.ctx.place_refs(m):
+                    last_role = role  # "من حقول النفط في ...": the noun carries the role
                 continue
             refs = self.ctx.place_refs(m) if (m.category == PLACE or m.category == "cues") else []
             if not refs:
@@ -222,20 +230,27 @@ class MovementReader:
             clause_items = [m for m in items if window_start <= m.start < clause_end]
             self._assign_roles(frame, clause_items, trigger)
             for m in clause_items:
-                if m.category == "assets":
+                if m.category == "assets" and not self._counts_a_force(m, clause_items):
                     slot = self._asset(m)
                     existing = frame.assets.get(slot.asset_type)
                     if existing is None or (existing.count is None and slot.count is not None):
                         frame.assets[slot.asset_type] = slot
                 elif m.category == "cues" and m.value == "new":
                     frame.is_new = True
-                elif m.category == "cues" and m.value in ("anaphor", "cargo") and m.start < trigger.start + 40:
-                    frame.anaphoric = frame.anaphoric or m.value == "anaphor"
+                elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
+                    frame.anaphoric = True
             date = self.ctx.date_near(trigger.start, sentence)
             frame.date = date
             frame.source = self.ctx.source_of(sentence)
             frames.append(frame)
         return frames
+
+    def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
+        """"هذه المراكب", "the convoy": a demonstrative right before a vehicle or convoy word."""
+        if anaphor.entry is not None and " " in anaphor.entry.surface:  # "the convoy"
+            return True
+        return any((m.category == "assets" or m.category == "triggers") and m.start >= anaphor.end and
+                   self.doc.tokens_between(anaphor.end, m.start) == 0 for m in items)
 
     def cargo_sentence(self, sentence: Sentence) -> dict[str, AssetSlot]:
         """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...")."""
@@ -297,10 +312,8 @@ class MovementReader:
             return False
         if previous.actor and frame.actor and _family(previous.actor) != _family(frame.actor):
             return False
-        types = {previous.movement_type, frame.movement_type}
-        if len(types) > 1 and not (types <= {"withdrawal", "airlift"} and frame.direction == "out"):
-            if "patrol" in types or not frame.anaphoric:
-                return False
+        if previous.movement_type != frame.movement_type:
+            return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
         if frame.is_new:
