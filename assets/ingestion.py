@@ -6,7 +6,7 @@ import dagster as dg
 from assets.metadata import staging_out, table_metadata
 from pipelines.resources import PostureSettings
 from posture.ingest.batch import ingest_folder
-from posture.schema import ARTICLES, DUPLICATE_INPUTS, REJECTED_INPUTS
+from posture.schema import ARTICLES, DUPLICATE_INPUTS, NEAR_DUPLICATES, REJECTED_INPUTS
 
 
 @dg.multi_asset(
@@ -14,14 +14,15 @@ from posture.schema import ARTICLES, DUPLICATE_INPUTS, REJECTED_INPUTS
         "articles": staging_out(ARTICLES),
         "rejected_inputs": staging_out(REJECTED_INPUTS),
         "duplicate_inputs": staging_out(DUPLICATE_INPUTS),
+        "near_duplicates": staging_out(NEAR_DUPLICATES),
     },
     group_name="ingestion",
 )
 def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings):
-    """Read every article file under the inbox; reject unusable inputs and set aside exact duplicates."""
+    """Read every article file under the inbox; reject unusable inputs, set aside exact duplicates, link near-duplicates."""
     batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes)
     context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}")
     for table, rows in ((ARTICLES, batch.articles), (REJECTED_INPUTS, batch.rejected),
-                        (DUPLICATE_INPUTS, batch.duplicates)):
+                        (DUPLICATE_INPUTS, batch.duplicates), (NEAR_DUPLICATES, batch.near_duplicates)):
         frame = table.frame(rows)
         yield dg.Output(frame, output_name=table.name, metadata=table_metadata(table, frame))

@@ -116,6 +116,17 @@ DUPLICATE_INPUTS = Table(
     ("source_uri",),
 )
 
+NEAR_DUPLICATES = Table(
+    "near_duplicates",
+    "Pairs of accepted articles that tell the same story with small edits (syndicated copies).",
+    (
+        _c("article_id_a", "VARCHAR", "the article with the smaller id (FK articles)", False),
+        _c("article_id_b", "VARCHAR", "the other article (FK articles)", False),
+        _c("similarity", "DOUBLE", "Jaccard similarity of word 5-grams, 0..1", False),
+    ),
+    ("article_id_a", "article_id_b"),
+)
+
 PLACES = Table(
     "places",
     "The gazetteer: every place an extracted row can point at.",
@@ -206,6 +217,7 @@ PUBLISHED_TABLES: tuple[Table, ...] = (
     ARTICLES,
     REJECTED_INPUTS,
     DUPLICATE_INPUTS,
+    NEAR_DUPLICATES,
     PLACES,
     MOVEMENT_REPORTS,
     MOVEMENT_PLACES,

@@ -11,8 +11,8 @@ def _graph() -> dg.AssetGraph:  # type: ignore[name-defined]
 
 def test_every_contract_table_is_staged_then_published():
     keys = {key.to_user_string() for key in _graph().get_all_asset_keys()}
-    for table in ("articles", "rejected_inputs", "duplicate_inputs", "places", "movement_reports",
-                  "movement_places", "movement_assets", "force_levels"):
+    for table in ("articles", "rejected_inputs", "duplicate_inputs", "near_duplicates", "places",
+                  "movement_reports", "movement_places", "movement_assets", "force_levels"):
         assert f"staging/{table}" in keys
         assert table in keys
     assert "dataset_versions" in keys
@@ -22,8 +22,8 @@ def test_published_tables_depend_only_on_checked_staging():
     graph = _graph()
     release = graph.get(dg.AssetKey("dataset_versions"))
     assert {k.to_user_string() for k in release.parent_keys} == {
-        f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "places", "movement_reports",
-                                 "movement_places", "movement_assets", "force_levels")}
+        f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "near_duplicates", "places",
+                                 "movement_reports", "movement_places", "movement_assets", "force_levels")}
     extraction = graph.get(dg.AssetKey(["staging", "movement_reports"]))
     assert dg.AssetKey(["staging", "articles"]) in extraction.parent_keys
     assert dg.AssetKey(["staging", "places"]) in extraction.parent_keys
@@ -32,7 +32,7 @@ def test_published_tables_depend_only_on_checked_staging():
 def test_every_staged_table_has_a_blocking_check():
     checks = defs.resolve_asset_graph().asset_check_keys
     checked = {key.asset_key.to_user_string() for key in checks}
-    assert checked == {f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "places",
+    assert checked == {f"staging/{t}" for t in ("articles", "rejected_inputs", "duplicate_inputs", "near_duplicates", "places",
                                                 "movement_reports", "movement_places", "movement_assets",
                                                 "force_levels")}
     for check_def in defs.asset_checks:

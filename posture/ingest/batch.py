@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from posture.ingest.near_duplicates import find_near_duplicates
 from posture.ingest.readers import read_folder
 from posture.ingest.records import ArticleRecord, Rejection
 
@@ -20,10 +21,11 @@ class IngestedBatch:
     articles: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    near_duplicates: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         return (f"{len(self.articles)} accepted, {len(self.rejected)} rejected, "
-                f"{len(self.duplicates)} duplicate")
+                f"{len(self.duplicates)} duplicate ({len(self.near_duplicates)} near-duplicate pairs kept)")
 
 
 def article_id(body: str) -> str:
@@ -63,4 +65,8 @@ def ingest_folder(root: Path, *, max_bytes: int) -> IngestedBatch:
         row = asdict(result)
         row["article_id"] = aid
         batch.articles.append(row)
+    batch.near_duplicates = [
+        {"article_id_a": a, "article_id_b": b, "similarity": similarity}
+        for a, b, similarity in find_near_duplicates((row["article_id"], row["body"]) for row in batch.articles)
+    ]
     return batch
