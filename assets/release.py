@@ -10,6 +10,7 @@ from assets.metadata import column_schema, markdown_preview
 from pipelines.resources import PostureSettings
 from posture import code_version
 from posture.release import publish_release
+from posture.release_tools import diff_releases, format_diff, release_dir
 from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES
 from posture.warehouse import PUBLISHED, STAGING, read_table
 
@@ -47,6 +48,11 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         outcome = publish_release(con, settings.layout, STAGING, code_version(), checks)
         frames = {t.name: read_table(con, PUBLISHED, t) for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
     status = "published" if outcome.published else "unchanged"
+    diff_md = "first release"
+    if outcome.published and outcome.version > 1:
+        previous = release_dir(settings.layout, outcome.version - 1)
+        diff_md = "```\n" + format_diff(outcome.version - 1, outcome.version,
+                                         diff_releases(previous, outcome.release_path)) + "\n```"
     context.log.info(f"release {outcome.version} {status} ({outcome.content_sha256[:12]})")
     for table in PUBLISHED_TABLES:
         yield dg.MaterializeResult(
@@ -64,6 +70,7 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
             "release_path": dg.MetadataValue.path(str(outcome.release_path)),
             "lake_snapshot_id": outcome.lake_snapshot_id if outcome.lake_snapshot_id is not None else -1,
             "row_counts": dg.MetadataValue.json(outcome.row_counts),
+            "diff_from_previous": dg.MetadataValue.md(diff_md if outcome.published else "no new release"),
             "preview": dg.MetadataValue.md(markdown_preview(frames["dataset_versions"].drop("checks"))),
         },
     )

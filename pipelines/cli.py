@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = REPO_ROOT / "corpus" / "sample"
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
 
 def _configure_environment(input_dir: Path, warehouse: Path, gazetteers: list[str]) -> None:
@@ -36,13 +36,19 @@ def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from posture.warehouse import WarehouseBusy, WarehouseLayout, writer_lock
 
     job = defs.resolve_job_def("posture_job")
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
+    try:
+        with writer_lock(WarehouseLayout.for_database(args.warehouse), args.wait), \
+                dg.DagsterInstance.ephemeral() as instance:
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+    except WarehouseBusy as busy:
+        print(f"posture run: {busy}", file=sys.stderr)
+        return EXIT_BUSY
 
     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     for evaluation in failed_checks:
@@ -107,6 +113,37 @@ def evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def diff(args: argparse.Namespace) -> int:
+    from posture.release_tools import ReleaseNotFound, diff_releases, format_diff, release_dir
+    from posture.warehouse import WarehouseLayout
+
+    layout = WarehouseLayout.for_database(args.warehouse)
+    try:
+        diffs = diff_releases(release_dir(layout, args.old), release_dir(layout, args.new))
+    except ReleaseNotFound as missing:
+        print(f"posture diff: {missing}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps([d.__dict__ for d in diffs], indent=2))
+    else:
+        print(format_diff(args.old, args.new, diffs))
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    from posture.release_tools import ReleaseNotFound, export_release, release_dir
+    from posture.warehouse import WarehouseLayout
+
+    try:
+        folder = release_dir(WarehouseLayout.for_database(args.warehouse), args.release)
+    except ReleaseNotFound as missing:
+        print(f"posture export: {missing}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    package = export_release(folder, args.release, args.out, args.format)
+    print(f"release {args.release} exported as {args.format} to {args.out} (described by {package.name})")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posture", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="DuckDB file to write (default: data/warehouse.duckdb)")
     run_parser.add_argument("--gazetteer", action="append", default=[],
                             help="extra gazetteer CSV or GeoNames dump (repeatable)")
+    run_parser.add_argument("--wait", type=float, default=0.0,
+                            help="seconds to wait for another run writing the same warehouse (default: 0)")
     run_parser.set_defaults(handler=run)
 
     eval_parser = commands.add_parser("eval", help="score the published tables against gold files")
@@ -127,6 +166,20 @@ def build_parser() -> argparse.ArgumentParser:
     eval_parser.add_argument("--verbose", action="store_true",
                              help="list unmatched gold and predicted rows per article")
     eval_parser.set_defaults(handler=evaluate)
+
+    diff_parser = commands.add_parser("diff", help="rows added, removed and changed between two releases")
+    diff_parser.add_argument("old", type=int, help="release number")
+    diff_parser.add_argument("new", type=int, help="release number")
+    diff_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    diff_parser.add_argument("--json", action="store_true")
+    diff_parser.set_defaults(handler=diff)
+
+    export_parser = commands.add_parser("export", help="write a release as Parquet, CSV or GeoJSON with a datapackage.json")
+    export_parser.add_argument("--release", type=int, required=True)
+    export_parser.add_argument("--format", choices=("parquet", "csv", "geojson"), default="parquet")
+    export_parser.add_argument("--out", type=Path, required=True)
+    export_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
+    export_parser.set_defaults(handler=export)
     return parser
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +60,42 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> pl.
     columns = ", ".join(f'"{c}"' for c in table.column_names)
     frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}").pl()
     return frame.cast(table.polars_schema).sort(list(table.key), nulls_last=True)
+
+
+class WarehouseBusy(Exception):
+    """Another process is writing to the warehouse."""
+
+
+@contextmanager
+def writer_lock(layout: WarehouseLayout, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One writer at a time: an exclusive lock on ``<warehouse>.lock``, waited for up to ``wait_seconds``.
+
+    The lock is released by the operating system if the process dies, so a killed run never
+    leaves the warehouse locked.
+    """
+    layout.root.mkdir(parents=True, exist_ok=True)
+    path = layout.database.with_suffix(layout.database.suffix + ".lock")
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise WarehouseBusy(
+                        f"{layout.database} is being written by {holder}; wait for it to finish or pass "
+                        "--wait SECONDS to queue behind it") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"posture run (pid {os.getpid()})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
