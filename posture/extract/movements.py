@@ -58,7 +58,9 @@ class Frame:
         return {ref.place_id for r, ref in self.places if r == role}
 
     def has_point_place(self, ctx: ArticleContext) -> bool:
-        return any(ctx.place(ref.place_id).place_kind == "point" for _, ref in self.places)
+        """Whether the frame names a specific place (a base, a town), not only areas."""
+        return any(ctx.place(ref.place_id).place_kind == "point" and not _is_area(ctx.place(ref.place_id))
+                   for _, ref in self.places)
 
 
 class MovementReader:
@@ -368,8 +370,15 @@ class MovementReader:
             frame.assets["troops"] = AssetSlot("troops", None, None, None, "vague", frame.actor_text)
 
 
+def _is_area(place) -> bool:
+    """A broad region ("شمال سوريا", "eastern Syria") rather than a place one can go to."""
+    return place.feature_type == "region" and not place.admin1
+
+
 def _inside(general, specific) -> bool:
-    """Whether ``specific`` lies inside the admin1 or country ``general``."""
+    """Whether ``specific`` lies inside the admin1, country or broad region ``general``."""
+    if _is_area(general):
+        return not _is_area(specific) and specific.country_code == general.country_code
     if general.place_kind == "admin1":
         return specific.place_kind == "point" and specific.admin1 == general.admin1
     if general.place_kind == "country":
