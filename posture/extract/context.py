@@ -136,27 +136,41 @@ class ArticleContext:
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
         return [m for m in self.doc.in_sentence(self.doc.mentions, sentence) if m.category == "actors"]
 
+    def _adversary(self, m: Mention) -> bool:
+        """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
+        return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
+                   and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.mentions)
+
+    def main_actor(self) -> str | None:
+        """The actor the article is mostly about (most mentioned; first on ties)."""
+        if not hasattr(self, "_main_actor"):
+            counts: dict[str, int] = {}
+            for m in self.doc.mentions:
+                if m.category == "actors" and not self._adversary(m):
+                    counts[m.value] = counts.get(m.value, 0) + 1
+            self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
+        return self._main_actor
+
     def actor_near(self, position: int, sentence: Sentence, window: tuple[int, int] | None = None
                    ) -> tuple[str | None, Mention | None]:
-        """The actor of a clause: the closest actor mention in the window, else in the sentence,
-        else the last one named before in the paragraph or article."""
-        candidates = self.actor_mentions(sentence)
+        """The actor of a clause: the subject-side actor mention closest to ``position`` in the window
+        (before it in English, after an Arabic verb or noun first), else in the sentence, else the
+        article's main actor."""
+        candidates = [m for m in self.actor_mentions(sentence) if not self._adversary(m)]
         if window:
             inside = [m for m in candidates if window[0] <= m.start < window[1]]
             candidates = inside or candidates
         if candidates:
+            subject_after = self.doc.language == "ar"
+
             def distance(m: Mention) -> tuple[int, int]:
+                after = m.start >= position
                 gap = self.doc.tokens_between(min(m.end, position), max(m.start, position))
-                return (gap + (3 if m.feature("kind") == "metonym" else 0), m.start)
+                side_penalty = 0 if after == subject_after else 2
+                return (gap + side_penalty + (3 if m.feature("kind") == "metonym" else 0), m.start)
             best = min(candidates, key=distance)
             return best.value, best
-        for m in reversed(self.doc.mentions):
-            if m.category == "actors" and m.start < sentence.start and m.feature("kind") != "metonym":
-                return m.value, None
-        for m in reversed(self.doc.mentions):
-            if m.category == "actors" and m.start < sentence.start:
-                return m.value, None
-        return None, None
+        return self.main_actor(), None
 
     # ------------------------------------------------------------ sources
 

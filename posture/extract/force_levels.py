@@ -228,7 +228,7 @@ class ForceLevelReader:
                 best = (*rank, m.value)
         if best:
             return best[2]
-        return self.ctx.actor_near(q.start, sentence)[0]
+        return self.ctx.main_actor()
 
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
         actor = self._actor_for(q, sentence)
@@ -246,7 +246,7 @@ class ForceLevelReader:
                 continue
             completed = bool(self._cues_in(mentions, ("completion",)))
             status = "current" if completed else "planned"
-            actor, _ = self.ctx.actor_near(cue.start, sentence)
+            actor = self._actor_for(Quantity(cue.start, cue.end, 0, 0, 0, "exact", cue.start, cue.end), sentence)
             area = None
             for m in mentions:
                 if m.category == PLACE and m.start > cue.start:

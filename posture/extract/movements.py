@@ -23,6 +23,8 @@ PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_loca
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
 POINT_FEATURES_OF_POSITIONS = {"military_base", "air_base", "oil_field", "gas_field", "airport", "outpost"}
 MAX_TOKENS_NUMBER_TO_NOUN = 1
+MODALITY_WINDOW = 6  # tokens between a denial/plan word and the movement word it governs
+CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
 
 
 @dataclass
@@ -82,11 +84,13 @@ class MovementReader:
         return found[:1]  # a convoy noun alone tells one movement
 
     def _governed_by_modality(self, trigger: Mention, clause_start: int) -> bool:
-        """A denial, plan, possibility or future before the trigger in its clause."""
+        """A denial, plan, possibility or future shortly before the trigger, in its clause."""
         if trigger.future:
             return True
         for m in self.doc.mentions:
-            if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start:
+            if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
+                    and self.doc.tokens_between(m.end, trigger.start) <= MODALITY_WINDOW \
+                    and "," not in self.doc.text[m.end:trigger.start]:
                 blockers = (m.feature("not_after") or "").split("|")
                 before = self.doc.text[max(0, m.start - 30):m.start]
                 if any(b and b in before for b in blockers):
@@ -156,6 +160,8 @@ class MovementReader:
                     locator_next = True
                 elif m.value == "locative_relative":
                     keep_role = True
+                elif m.value == "clause_break":
+                    role, last_role, locator_next = "skip", None, False
                 elif m.value == "place_noun" and role in (ORIGIN, DESTINATION) and not self.ctx.place_refs(m):
                     last_role = role  # "من حقول النفط في ...": the noun carries the role
                 continue
@@ -175,6 +181,8 @@ class MovementReader:
                 attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
+            if attached == "skip":
+                continue  # inside a relative clause: "التي تكشف سهل الغاب"
             final = self._final_role(attached, frame.direction, last_role)
             for ref in refs:
                 if attached == "modifier":
@@ -213,7 +221,7 @@ class MovementReader:
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
-            window_start = sentence.start if i == 0 else clause_start
+            window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger.start)
             if self._governed_by_modality(trigger, clause_start):
                 continue
             actor, actor_mention = self.ctx.actor_near(trigger.start, sentence, (window_start, clause_end))
@@ -241,11 +249,32 @@ class MovementReader:
                     frame.is_new = True
                 elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                     frame.anaphoric = True
+            for m in clause_items:
+                if m.category == "actors" and m.feature("kind") == "force":
+                    q = self._quantity_before(m)
+                    if q is not None and "troops" not in frame.assets:
+                        text = self.doc.original_span(m.start, m.end)[2]
+                        frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
             date = self.ctx.date_near(trigger.start, sentence)
             frame.date = date
             frame.source = self.ctx.source_of(sentence)
+            if frames and trigger.value == "other" and trigger.feature("dir") == "move":
+                self._merge(frames[-1], frame)  # "abandoned their bases ..., driving off toward ..."
+                continue
             frames.append(frame)
+        # what the sentence's subject names ("عدداً من الشاحنات وصل ... ثم عاد") moved in every clause
+        subject_assets = [m for m in items if m.category == "assets" and m.start < triggers[0].start]
+        for frame in frames[1:]:
+            for m in subject_assets:
+                slot = self._asset(m)
+                frame.assets.setdefault(slot.asset_type, slot)
         return frames
+
+    def _clause_start(self, after: int, trigger_start: int) -> int:
+        """Where the clause of a second trigger starts: after the last comma or conjunction before it."""
+        between = self.doc.text[after:trigger_start]
+        cut = max(between.rfind(j) for j in CLAUSE_JOINS)
+        return after + cut + 1 if cut >= 0 else after
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "the convoy": a demonstrative right before a vehicle or convoy word."""
@@ -279,6 +308,8 @@ class MovementReader:
                     frames[-1].assets.setdefault(asset_type, slot)
                 continue
             for frame in new_frames:
+                if frame.direction == "return" and frames and not frame.role_ids(ORIGIN):
+                    frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION]
                 self._settle_type(frame)
                 if frames and self._same_movement(frames[-1], frame):
                     self._merge(frames[-1], frame)
@@ -287,10 +318,19 @@ class MovementReader:
         kept = []
         for frame in frames:
             self._finish(frame)
-            if frame.places and (frame.assets or frame.has_point_place(self.ctx)) or \
-                    (not frame.places and frame.assets and frame.actor_explicit):
+            if self._substantial(frame):
                 kept.append(frame)
         return kept
+
+    def _substantial(self, frame: Frame) -> bool:
+        """Enough to be a movement: a specific place, or an area with something that moved,
+        or no place but equipment counted."""
+        if frame.has_point_place(self.ctx):
+            return True
+        moved = [a for a in frame.assets.values() if a.asset_type != "troops" or a.count is not None]
+        if frame.places:
+            return bool(moved) or frame.actor_is_force
+        return any(a.count is not None for a in moved) or (bool(moved) and frame.actor_explicit)
 
     def _settle_type(self, frame: Frame) -> None:
         if frame.direction == "return" and not frame.role_ids(ORIGIN):
