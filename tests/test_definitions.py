@@ -5,7 +5,7 @@ import dagster as dg
 from pipelines.definitions import defs
 
 
-def _graph() -> dg.AssetGraph:  # type: ignore[name-defined]
+def _graph():
     return defs.resolve_asset_graph()
 
 

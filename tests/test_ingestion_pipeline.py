@@ -49,7 +49,9 @@ def test_awkward_inputs_are_each_accounted_for_once(tmp_path, capsys):
         details = con.sql("SELECT detail FROM rejected_inputs").fetchall()
         duplicates = dict(con.sql("SELECT source_uri, article_id FROM duplicate_inputs").fetchall())
         articles = dict(con.sql("SELECT source_uri, article_id FROM articles").fetchall())
-        bodies = " ".join(b for (b,) in con.sql("SELECT body FROM articles").fetchall())
+        # EXPECTED.md is an article too, and it describes the hostile markers: leave it out here
+        bodies = " ".join(b for (b,) in con.sql(
+            "SELECT body FROM articles WHERE source_uri <> 'EXPECTED.md'").fetchall())
         titles = [t for (t,) in con.sql("SELECT title FROM articles").fetchall()]
 
     assert rejected == EXPECTED_REJECTIONS
