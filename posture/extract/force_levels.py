@@ -91,10 +91,17 @@ class ForceLevelReader:
             return False
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
-                gap = self.doc.tokens_between(min(m.end, q.start), max(m.start, q.end))
-                if gap <= TRIGGER_WINDOW:
+                if self._gap(q, m) <= TRIGGER_WINDOW:
                     return True
         return False
+
+    def _gap(self, q: Quantity, m: Mention) -> int:
+        """Tokens between a number and a mention, on whichever side the mention is."""
+        if m.start >= q.end:
+            return self.doc.tokens_between(q.end, m.start)
+        if m.end <= q.start:
+            return self.doc.tokens_between(m.end, q.start)
+        return 0
 
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
         if self._cues_before(mentions, q.start, ("change_up_past",), window=CUE_WINDOW + 4):
@@ -134,8 +141,8 @@ class ForceLevelReader:
 
     def _casualties(self, q: Quantity, mentions: list[Mention]) -> bool:
         """"50 هجوماً", "four service members suffered injuries", "killed more than 50 fighters"."""
-        return any(m.category == "cues" and m.value in ("casualty", "attack") and
-                   self.doc.tokens_between(min(m.end, q.start), max(m.start, q.end)) <= 3 for m in mentions)
+        return any(m.category == "cues" and m.value in ("casualty", "attack") and self._gap(q, m) <= 5
+                   for m in mentions)
 
     # ------------------------------------------------------------ claims of one sentence
 

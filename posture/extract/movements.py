@@ -23,7 +23,7 @@ PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_loca
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
 POINT_FEATURES_OF_POSITIONS = {"military_base", "air_base", "oil_field", "gas_field", "airport", "outpost"}
 MAX_TOKENS_NUMBER_TO_NOUN = 1
-MODALITY_WINDOW = 6  # tokens between a denial/plan word and the movement word it governs
+MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
 CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
 
 
@@ -181,8 +181,8 @@ class MovementReader:
                 attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
-            if attached == "skip":
-                continue  # inside a relative clause: "التي تكشف سهل الغاب"
+            if attached == "skip" or self._names_a_border(m):
+                continue  # inside a relative clause ("التي تكشف سهل الغاب"), or "Syria's border with Iraq"
             final = self._final_role(attached, frame.direction, last_role)
             for ref in refs:
                 if attached == "modifier":
@@ -190,6 +190,11 @@ class MovementReader:
                 frame.places.append((final, ref))
             last_role, placed_before = final, True
             keep_role = False
+
+    def _names_a_border(self, m: Mention) -> bool:
+        return any(c.category == "cues" and c.value == "locator" and c.entry is not None and
+                   "border" in c.entry.surface and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
+                   for c in self.doc.mentions)
 
     def _coordinated(self, m: Mention) -> bool:
         """A name joined to the one before by و / and / a comma."""
@@ -308,6 +313,10 @@ class MovementReader:
                     frames[-1].assets.setdefault(asset_type, slot)
                 continue
             for frame in new_frames:
+                if frame.movement_type == "other" and frame.anaphoric and frames and \
+                        frame.sentences[0] - frames[-1].sentences[-1] <= 1:
+                    self._merge(frames[-1], frame)  # "the departing troops were relocating to Jordan"
+                    continue
                 if frame.direction == "return" and frames and not frame.role_ids(ORIGIN):
                     frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION]
                 self._settle_type(frame)
@@ -327,10 +336,12 @@ class MovementReader:
         or no place but equipment counted."""
         if frame.has_point_place(self.ctx):
             return True
+        if frame.trigger.feature("needs_place") and not frame.places:
+            return False
         moved = [a for a in frame.assets.values() if a.asset_type != "troops" or a.count is not None]
         if frame.places:
             return bool(moved) or frame.actor_is_force
-        return any(a.count is not None for a in moved) or (bool(moved) and frame.actor_explicit)
+        return any(a.count is not None and a.count >= 2 for a in moved)
 
     def _settle_type(self, frame: Frame) -> None:
         if frame.direction == "return" and not frame.role_ids(ORIGIN):
