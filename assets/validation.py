@@ -21,6 +21,14 @@ CHECK_RESULTS_DDL = (
 )
 
 
+def record_check_result(con, name: str, table: str, success: bool, summary: dict) -> None:
+    """Keep a check's summary in ``staging.check_results``: the release manifest lists them all."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
+    con.execute(CHECK_RESULTS_DDL)
+    con.execute(f"INSERT OR REPLACE INTO {STAGING}.check_results VALUES (?, ?, ?, ?)",
+                [name, table, success, json.dumps(summary)])
+
+
 def build_check(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey([STAGING, suite.table]),
@@ -31,10 +39,7 @@ def build_check(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
             outcome = validate_suite(con, suite, STAGING)
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
-            con.execute(CHECK_RESULTS_DDL)
-            con.execute(f"INSERT OR REPLACE INTO {STAGING}.check_results VALUES (?, ?, ?, ?)",
-                        [suite.name, suite.table, outcome.success, json.dumps(outcome.summary())])
+            record_check_result(con, suite.name, suite.table, outcome.success, outcome.summary())
         metadata: dict[str, object] = {
             "rows_checked": outcome.row_count,
             "expectations": len(outcome.outcomes),

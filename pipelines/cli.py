@@ -94,6 +94,7 @@ def evaluate(args: argparse.Namespace) -> int:
     import duckdb
 
     from posture.scoring import evaluate as score, load_gold, load_predictions
+    from posture.scoring_links import LinksGoldError, evaluate_links, format_links
     from posture.scoring_report import format_table, format_verbose
 
     if not args.gold.is_dir():
@@ -102,12 +103,20 @@ def evaluate(args: argparse.Namespace) -> int:
     if not args.warehouse.exists():
         print(f"posture eval: warehouse {args.warehouse} does not exist: run `posture run` first", file=sys.stderr)
         return EXIT_BAD_INPUT
+    golds = load_gold(args.gold)
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
-        evaluation = score(load_gold(args.gold), load_predictions(con))
+        evaluation = score(golds, load_predictions(con))
+        try:
+            linking = evaluate_links(args.gold, golds, evaluation, con)  # None without a links.gold.json
+        except LinksGoldError as error:
+            print(f"posture eval: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if args.json:
-        print(json.dumps(evaluation.figures(), indent=2))
+        print(json.dumps({**evaluation.figures(), **({"linking": linking.figures()} if linking else {})}, indent=2))
     else:
         print(format_table(evaluation))
+        if linking:
+            print(format_links(linking, args.verbose))
     if args.verbose:
         print(format_verbose(evaluation))
     return EXIT_OK

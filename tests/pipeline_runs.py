@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.definitions import defs
-from pipelines.resources import PostureSettings, StagingIOManager
+from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager
 
 
 def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = ()) -> dg.ExecuteInProcessResult:
@@ -17,6 +17,7 @@ def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = ()) -
     resources = {
         "settings": PostureSettings(inbox=str(inbox), warehouse=database,
                                     extra_gazetteers=":".join(str(g) for g in gazetteers)),
+        "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=database),
         "duckdb": DuckDBResource(database=database),
     }
