@@ -64,11 +64,20 @@ def _draw_outlines(ax) -> None:
                     zorder=2, fontweight="bold")
 
 
+def _outside(data: MovementMapData) -> list[str]:
+    """Names of places beyond the outlines (e.g. a route to Libya): named under the map, not drawn."""
+    lon_min, lat_min, lon_max, lat_max = outlines()["bbox"]
+    return sorted({p.name for p in data.places if not (lon_min <= p.lon <= lon_max and lat_min <= p.lat <= lat_max)})
+
+
 def _extent(data: MovementMapData) -> tuple[float, float, float, float]:
+    """Syria and Iraq, widened to the places inside the outlines' box."""
     lon_min, lat_min, lon_max, lat_max = focus_bounds()
+    box = outlines()["bbox"]
     for place in data.places:
-        lon_min, lon_max = min(lon_min, place.lon), max(lon_max, place.lon)
-        lat_min, lat_max = min(lat_min, place.lat), max(lat_max, place.lat)
+        if box[0] <= place.lon <= box[2] and box[1] <= place.lat <= box[3]:
+            lon_min, lon_max = min(lon_min, place.lon), max(lon_max, place.lon)
+            lat_min, lat_max = min(lat_min, place.lat), max(lat_max, place.lat)
     return lon_min - 0.4, lat_min - 0.4, lon_max + 0.4, lat_max + 0.4
 
 
@@ -117,6 +126,10 @@ def render_movement_map(data: MovementMapData, title: str = "Reported movements"
         ax.text(0.5, 0.5, "no movements with known places in this release", transform=ax.transAxes,
                 ha="center", va="center", fontsize=12, color="#555")
     figure.suptitle(f"{title}: {data.movement_count} movement reports, {len(data.routes)} routes", fontsize=12, y=0.97)
+    outside = _outside(data)
+    if outside:
+        ax.text(0.995, 0.995, "beyond the map: " + ", ".join(outside), transform=ax.transAxes, ha="right",
+                va="top", fontsize=8, color="#333", zorder=8, path_effects=HALO)
     ax.text(0.995, 0.005, "Outlines: Natural Earth (public domain)", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=6, color="#777", zorder=8)
     return png_bytes(figure)
