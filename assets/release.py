@@ -6,7 +6,7 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import column_schema, markdown_preview
+from assets.metadata import column_schema, markdown_preview, published_charts
 from pipelines.resources import PostureSettings
 from posture import code_version
 from posture.release import publish_release
@@ -58,7 +58,8 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         yield dg.MaterializeResult(
             asset_key=table.name,
             metadata={"dagster/row_count": frames[table.name].height, "release": outcome.version,
-                      "preview": dg.MetadataValue.md(markdown_preview(frames[table.name]))},
+                      "preview": dg.MetadataValue.md(markdown_preview(frames[table.name])),
+                      **published_charts(table.name, frames, settings.layout.root / "charts")},
         )
     yield dg.MaterializeResult(
         asset_key=RELEASE_KEY,

@@ -12,6 +12,7 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.metadata import check_results_markdown
 from posture.validation import Suite, load_suites, validate_suite
 from posture.warehouse import STAGING
 
@@ -45,6 +46,7 @@ def build_check(suite: Suite) -> dg.AssetChecksDefinition:
             "expectations": len(outcome.outcomes),
             "failed_expectations": len(outcome.failed),
             "suite_file": suite.path_hint,
+            "results": check_results_markdown(outcome),
         }
         for failed in outcome.failed:
             metadata[f"failed: {failed.expectation}"] = dg.MetadataValue.json(

@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipelines.cli_query import add_analyst_commands, step_progress
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = REPO_ROOT / "corpus" / "sample"
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
@@ -41,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
     job = defs.resolve_job_def("posture_job")
     try:
         with writer_lock(WarehouseLayout.for_database(args.warehouse), args.wait), \
-                dg.DagsterInstance.ephemeral() as instance:
+                dg.DagsterInstance.ephemeral() as instance, \
+                step_progress(instance, len(job.nodes_in_topological_order), args.quiet) as run_id:
             result = job.execute_in_process(
-                instance=instance, raise_on_error=False,
+                instance=instance, raise_on_error=False, run_id=run_id,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
     except WarehouseBusy as busy:
@@ -68,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         print("posture run: the pipeline failed; nothing was published.", file=sys.stderr)
         return EXIT_CHECK_FAILED
 
-    _print_summary(args.warehouse, result)
+    if not args.quiet:
+        _print_summary(args.warehouse, result)
     return EXIT_OK
 
 
@@ -189,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--out", type=Path, required=True)
     export_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     export_parser.set_defaults(handler=export)
+    add_analyst_commands(commands)
     return parser
 
 

@@ -11,7 +11,8 @@ from pipelines.definitions import defs
 from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager
 
 
-def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = ()) -> dg.ExecuteInProcessResult:
+def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = (),
+                    instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     database = str(warehouse)
     resources = {
@@ -22,4 +23,4 @@ def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = ()) -
         "duckdb": DuckDBResource(database=database),
     }
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
-    return dg.materialize(assets, resources=resources, raise_on_error=False)
+    return dg.materialize(assets, resources=resources, raise_on_error=False, instance=instance)
