@@ -227,3 +227,17 @@ class ArticleContext:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, position), max(d.start, position)),
                                          d.start))
+
+    def date_before(self, sentence: Sentence) -> DateMention | None:
+        """The date a sentence that tells none goes on from: the last one told earlier in its
+        paragraph, else the lead's news date ("اليوم الخميس", "on Friday") when the lead comes first."""
+        earlier = [d for d in self.doc.dates
+                   if d.start < sentence.start and self.doc.sentence_of(d.start).paragraph == sentence.paragraph
+                   and not self.doc.sentence_of(d.start).in_head]
+        if earlier:
+            return earlier[-1]
+        lead = next((s for s in self.doc.sentences if not s.in_head), None)
+        if lead is None or lead.index >= sentence.index:
+            return None
+        news = [d for d in self.doc.in_sentence(self.doc.dates, lead) if d.relative and d.precision == "day"]
+        return news[0] if news else None
