@@ -90,7 +90,12 @@ def shift(d: date, unit: str, n: int) -> date:
     months = n * (12 if unit == "year" else 1)
     index = d.year * 12 + d.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+    return clamped_date(year, month + 1, d.day)
+
+
+def clamped_date(year: int, month: int, day: int) -> date:
+    """The date, or the month's last day when the day is past it (31 April -> 30 April)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def coarser(a: str, b: str) -> str:
@@ -222,7 +227,7 @@ class _Scanner:
             year = first.year
             if direction != 1 and date(year, month, min(day, 28)) > self.published:
                 year -= 1
-        return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        return clamped_date(year, month, day)
 
     # ------------------------------------------------------------ rules
 
@@ -308,7 +313,7 @@ class _Scanner:
         if month[2] and not year and not self._cued(i):
             return None
         if year:
-            d = date(year[0], month[0], min(day[0], calendar.monthrange(year[0], month[0])[1])) if year[0] else None
+            d = clamped_date(year[0], month[0], day[0]) if year[0] else None
             return self.hit(i, year[1], d, "day", year[2])
         direction, end = self.marker(month[1])
         return self.hit(i, end, self.day_date(day[0], month[0], None, direction), "day", True)
@@ -331,7 +336,7 @@ class _Scanner:
             if ambiguous and not year and not self._cued(first):
                 return None
             if year:
-                d = date(year[0], month[0], min(day[0], calendar.monthrange(year[0], month[0])[1])) if year[0] else None
+                d = clamped_date(year[0], month[0], day[0]) if year[0] else None
                 return self.hit(first, year[1], d, "day", year[2])
             return self.hit(first, day[1], self.day_date(day[0], month[0], None, direction), "day", True)
         year = self.year_ref(j)
