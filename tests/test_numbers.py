@@ -215,3 +215,17 @@ def test_a_dual_noun_counts_two(gazetteer_extractor):
                                          "ar", None)
     counts = {a["asset_type"]: a["count"] for a in tables.movement_assets}
     assert counts.get("helicopter") == 2 and counts.get("cargo_aircraft") == 1
+
+
+@pytest.mark.parametrize("body, asset_type, count", [
+    ("انسحب عشرون جندياً من قاعدة الشدادي.", "troops", 20),
+    ("انسحب ما يزيد على مئة وخمسين جنديا من قاعدة التنف.", "troops", 150),
+    ("غادر رتل يضم ثلاثين شاحنة قاعدة الشدادي.", "truck", 30),
+    ("A convoy of about 40 trucks left the Conoco gas field.", "truck", 40),
+    ("Two dozen armored vehicles arrived at the Qasrak base.", "armored_vehicle", 24),
+])
+def test_a_movement_counts_its_assets(gazetteer_extractor, body, asset_type, count):
+    lang = "en" if body.isascii() else "ar"
+    tables = gazetteer_extractor.extract("a1", body, lang, None)
+    counts = {a["asset_type"]: a["count"] for a in tables.movement_assets}
+    assert counts.get(asset_type) == count, tables.movement_assets
