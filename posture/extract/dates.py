@@ -287,6 +287,9 @@ class _Scanner:
         if this_year:
             d = date(self.published.year, _QUARTER_START[kind], 1) if self.published else None
             return self.hit(i, this_year[2], d, "quarter", True)
+        this_month = self.phrase(j, "part_month")
+        if this_month:
+            return self.relative_period_hit(i, this_month[2], "month", 0)
         return None
 
     def day_of_month(self, i: int) -> tuple[int, int] | None:
@@ -308,7 +311,7 @@ class _Scanner:
             j += 1
         month = self.month_at(j) if j < len(self.t) and self.t.gap(j).strip() == "" else None
         if not month:
-            return None
+            return self.day_of_relative_month(i, day[0], j)
         year = self.year_ref(month[1])
         if month[2] and not year and not self._cued(i):
             return None
@@ -321,6 +324,17 @@ class _Scanner:
     def _cued(self, i: int) -> bool:
         """A month cue or day prefix right before token i (في آب, "on May 5")."""
         return any(self.prefix_start(i, kind) < i for kind in ("month_cue", "day_prefix", "part"))
+
+    def day_of_relative_month(self, i: int, day: int, j: int) -> _Hit | None:
+        """"الأول من الشهر الجاري", "the 15th of last month": that day of a month told relative to publication."""
+        period = self.phrase(j + 1, "relative_period") if self.value(j, "of_word") else None
+        if not period or not period[1].startswith("month:"):
+            return None
+        d = None
+        if self.published:
+            first = shift(self.published.replace(day=1), "month", int(period[1].split(":")[1]))
+            d = clamped_date(first.year, first.month, day)
+        return self.hit(i, period[2], d, "day", True)
 
     def month_first(self, i: int) -> _Hit | None:
         month = self.month_at(i)

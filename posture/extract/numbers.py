@@ -270,14 +270,16 @@ class _Scanner:
             q = self.range_of(i, first, second) if second else None
             if q:
                 return q, second.end
-        qualifier, j = "exact", i
+        qualifier, j, n = "exact", i, None
         hit = self.phrase(i, "qualifier")
-        if hit and (self.number(hit[2]) or self.phrase(hit[2], "vague")):
-            qualifier, j = hit[1], hit[2]
+        if hit:
+            n = self.number(hit[2]) or self._definite_multiplier(hit[2])
+            if n or self.phrase(hit[2], "vague"):
+                qualifier, j = hit[1], hit[2]
         vague = self.phrase(j, "vague", self.w.proclitics + self.w.articles)
-        if vague and not self.number(j):
+        if vague and not n and not self.number(j):
             return self._vague(i, j, vague)
-        n = self.number(j)
+        n = n or self.number(j)
         if n is None:
             return None, i + 1
         second = self._joined_second(n, "range_bare")
@@ -293,6 +295,13 @@ class _Scanner:
             if after:
                 qualifier = after
         return self.quantity(n, i, qualifier), n.end
+
+    def _definite_multiplier(self, k: int) -> _Number | None:
+        """"قرابة الألف جندي": after a qualifier, a multiplier with the article counts itself."""
+        hit = self.phrase(k, "multiplier", self.w.articles) if k < len(self.t) else None
+        if hit and hit[3] and not self.phrase(k, "vague", self.w.articles):
+            return _Number(int(hit[1]), k, hit[2], int(hit[1]))
+        return None
 
     def _qualifier_after_noun(self, k: int) -> str | None:
         """"200 شاحنة تقريبا", "50 fighters or more": the qualifier follows the counted noun."""
