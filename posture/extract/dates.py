@@ -107,6 +107,15 @@ def _words(lang: str) -> WordTable:
     return word_table(lang, "time.tsv")
 
 
+@cache
+def _starters(lang: str) -> frozenset[str]:
+    """Every word an expression can start with: the first words of the time table, number words
+    and qualifiers (a token that is none of them, nor digits, starts nothing)."""
+    numbers = word_table(lang, "numbers.tsv")
+    return frozenset([*(w for by_first in _words(lang).index.values() for w in by_first),
+                      *numbers.index.get("unit", {}), *numbers.index.get("qualifier", {})])
+
+
 class _Scanner:
     def __init__(self, text: str, lang: str, published: date | None):
         self.lang, self.published = lang, published
@@ -115,12 +124,12 @@ class _Scanner:
         self.t = Tokens(text, tuple(self.w.get("proclitic")))
         self.text = text
         self.anchor: tuple[date, str] | None = None  # the last date told
+        self.starters = _starters(lang)
 
     # ------------------------------------------------------------ lookups
 
     def phrase(self, i: int, kind: str, table: WordTable | None = None):
-        table = table or self.w
-        return self.t.phrase(i, table.get(kind), table.max_words)
+        return self.t.phrase(i, table or self.w, kind)
 
     def value(self, i: int, kind: str) -> tuple[str, int] | None:
         """(value, next token) of a phrase of ``kind`` at token i, when it follows token i-1 closely."""
@@ -496,6 +505,8 @@ class _Scanner:
 
     def at(self, i: int) -> _Hit | None:
         """The longest expression starting at token i (the first rule's on a tie)."""
+        if not self.t.is_digits(i) and not any(form in self.starters for form, _ in self.t.forms(i)):
+            return None
         best = None
         for rule in self.RULES:
             found = getattr(self, rule)(i)

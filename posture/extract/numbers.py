@@ -110,10 +110,9 @@ class _Scanner:
         self.t = Tokens(text, self.w.proclitics)
         self.text = text
         self.excluded = excluded
-        self.max_words = self.w.table.max_words
 
     def phrase(self, i: int, kind: str, prefixes: tuple[str, ...] | None = None):
-        return self.t.phrase(i, self.w.kind(kind), self.max_words, prefixes)
+        return self.t.phrase(i, self.w.table, kind, prefixes)
 
     # ------------------------------------------------------------ what is not a count
 

@@ -9,23 +9,23 @@ are folded like text (``posture.text.normalize.fold``) and lose a trailing abbre
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from posture.extract.lexicon import LEXICON_DIR
 from posture.text.normalize import fold
 
+Phrase = tuple[str, str, int, str]  # (surface, value, next token, proclitic)
+
 
 @dataclass(frozen=True)
 class WordTable:
     kinds: dict[str, dict[str, str]]  # kind -> folded surface -> value
-    max_words: int  # longest phrase, in words
+    # kind -> first word -> (the other words, surface), longest first: a phrase lookup is one dict get
+    index: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = field(default_factory=dict)
 
     def get(self, kind: str) -> dict[str, str]:
         return self.kinds.get(kind, {})
-
-    def words(self, kind: str) -> set[str]:
-        return set(self.kinds.get(kind, {}))
 
 
 def table_language(lang: str, name: str) -> str:
@@ -37,17 +37,22 @@ def table_language(lang: str, name: str) -> str:
 def word_table(lang: str, name: str) -> WordTable:
     kinds: dict[str, dict[str, str]] = {}
     path = LEXICON_DIR / table_language(lang, name) / name
-    longest = 1
     for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
         if not line.strip() or line.startswith("#"):
             continue
         surface, kind, value = (line.split("\t") + ["", ""])[:3]
         key = " ".join(w.rstrip(".") if len(w) > 2 else w for w in fold(surface).split())
-        if not key:
-            continue
-        kinds.setdefault(kind.strip(), {})[key] = value.strip()
-        longest = max(longest, len(key.split()))
-    return WordTable(kinds, longest)
+        if key:
+            kinds.setdefault(kind.strip(), {})[key] = value.strip()
+    index: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
+    for kind, entries in kinds.items():
+        by_first = index.setdefault(kind, {})
+        for key in entries:
+            first, *rest = key.split()
+            by_first.setdefault(first, []).append((tuple(rest), key))
+        for candidates in by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+    return WordTable(kinds, index)
 
 
 class Tokens:
@@ -58,14 +63,20 @@ class Tokens:
     def __init__(self, text: str, proclitics: tuple[str, ...] = ()):
         self.text = text
         self.items = [(m.group(), m.start(), m.end()) for m in self.PATTERN.finditer(text)]
+        self.words = [w for w, _, _ in self.items]
+        self.digit = [w[0].isdigit() for w in self.words]
+        # joined[i]: token i follows token i-1 with only spaces between (words of one phrase)
+        self.joined = [i > 0 and text[self.items[i - 1][2]:self.items[i][1]].strip() == ""
+                       for i in range(len(self.items))]
         # longest first, so that "وب" is tried before "و"
         self.proclitics = tuple(sorted(proclitics, key=len, reverse=True))
+        self._forms: dict[tuple[int, tuple[str, ...] | None], list[tuple[str, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.items)
 
     def word(self, i: int) -> str:
-        return self.items[i][0] if 0 <= i < len(self.items) else ""
+        return self.words[i] if 0 <= i < len(self.words) else ""
 
     def start(self, i: int) -> int:
         return self.items[i][1] if i < len(self.items) else len(self.text)
@@ -80,10 +91,13 @@ class Tokens:
         return self.text[self.items[i - 1][2]:self.items[i][1]]
 
     def is_digits(self, i: int) -> bool:
-        return 0 <= i < len(self.items) and self.items[i][0][0].isdigit()
+        return 0 <= i < len(self.digit) and self.digit[i]
 
     def forms(self, i: int, prefixes: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
         """(form, prefix) readings of token i: itself, then without each proclitic (لل+X reads as ال+X)."""
+        cached = self._forms.get((i, prefixes))
+        if cached is not None:
+            return cached
         w = self.word(i)
         found = [(w, "")]
         for p in self.proclitics if prefixes is None else prefixes:
@@ -92,22 +106,33 @@ class Tokens:
                 found.append((rest, p))
                 if p.endswith("ل") and rest.startswith("ل"):
                     found.append(("ا" + rest, p))
+        self._forms[(i, prefixes)] = found
         return found
 
-    def phrase(self, i: int, table: dict[str, str], max_words: int, prefixes: tuple[str, ...] | None = None
-               ) -> tuple[str, str, int, str] | None:
-        """(surface, value, next token, proclitic) of the longest phrase of ``table`` at token i.
+    def phrase(self, i: int, table: WordTable, kind: str, prefixes: tuple[str, ...] | None = None
+               ) -> Phrase | None:
+        """(surface, value, next token, proclitic) of the longest phrase of ``kind`` at token i.
         Words of a phrase are separated by spaces only; the first may carry a proclitic."""
-        if i >= len(self.items) or self.is_digits(i):
+        if i >= len(self.items) or self.digit[i]:
             return None
-        n = 1
-        while n < max_words and i + n < len(self.items) and not self.is_digits(i + n) and \
-                self.gap(i + n).strip() == "":
-            n += 1
-        for size in range(n, 0, -1):
-            rest = " ".join(w for w, _, _ in self.items[i + 1:i + size])
-            for form, prefix in self.forms(i, prefixes):
-                key = f"{form} {rest}" if rest else form
-                if key in table:
-                    return key, table[key], i + size, prefix
-        return None
+        by_first = table.index.get(kind)
+        if not by_first:
+            return None
+        best: tuple[int, str, str] | None = None
+        for form, prefix in self.forms(i, prefixes):
+            for rest, key in by_first.get(form, ()):
+                if best is not None and len(rest) <= best[0]:
+                    break
+                if self._follows(i, rest):
+                    best = (len(rest), key, prefix)
+                    break
+        if best is None:
+            return None
+        return best[1], table.kinds[kind][best[1]], i + 1 + best[0], best[2]
+
+    def _follows(self, i: int, rest: tuple[str, ...]) -> bool:
+        n = len(self.items)
+        for k, w in enumerate(rest, start=i + 1):
+            if k >= n or self.digit[k] or not self.joined[k] or self.words[k] != w:
+                return False
+        return True
