@@ -35,10 +35,12 @@ from posture.extract.wordtables import Tokens, WordTable, table_language, word_t
 
 PRECISIONS = ("day", "week", "month", "quarter", "year")
 _YEAR_RANGE = (1900, 2100)
-_BARE_YEAR_RANGE = (1950, 2050)  # a year after a plain preposition (في 2019, in 2019)
+_BARE_YEAR_RANGE = (1900, 2050)  # a year after a plain preposition (في 2019, in 2019)
 _ISO = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)")
 _QUARTER_START = {"early": 1, "mid": 4, "late": 10}
+_STARTING_KINDS = ("part", "quarter", "ordinal", "month", "month_word", "weekday", "anchor_day", "relative_day",
+                   "relative_period", "offset_before", "year_word", "year_cue", "count_word")
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,10 @@ def _words(lang: str) -> WordTable:
 
 @cache
 def _starters(lang: str) -> frozenset[str]:
-    """Every word an expression can start with: the first words of the time table, number words
-    and qualifiers (a token that is none of them, nor digits, starts nothing)."""
-    numbers = word_table(lang, "numbers.tsv")
-    return frozenset([*(w for by_first in _words(lang).index.values() for w in by_first),
+    """Every word an expression can start with: the first words of the kinds that open one, number
+    words and qualifiers (a token that is none of them, nor digits, starts nothing)."""
+    numbers, time = word_table(lang, "numbers.tsv"), _words(lang)
+    return frozenset([*(w for kind in _STARTING_KINDS for w in time.index.get(kind, {})),
                       *numbers.index.get("unit", {}), *numbers.index.get("qualifier", {})])
 
 

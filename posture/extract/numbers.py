@@ -33,6 +33,7 @@ from posture.extract.wordtables import Tokens, WordTable, table_language, word_t
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
 _DECIMAL = re.compile(r"\d+[.,]\d{1,2}|\d+[.,]\d{4,}")
+_STARTING_KINDS = ("unit", "multiplier", "vague", "qualifier", "range_start")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class _Words:
     table: WordTable
     proclitics: tuple[str, ...]
     articles: tuple[str, ...]
+    starters: frozenset[str]  # first words of what a quantity can start with
 
     def kind(self, name: str) -> dict[str, str]:
         return self.table.get(name)
@@ -69,7 +71,8 @@ class _Words:
 @cache
 def _words(lang: str) -> _Words:
     table = word_table(lang, "numbers.tsv")
-    return _Words(table, tuple(table.get("proclitic")), tuple(table.get("article")))
+    starters = frozenset(w for kind in _STARTING_KINDS for w in table.index.get(kind, {}))
+    return _Words(table, tuple(table.get("proclitic")), tuple(table.get("article")), starters)
 
 
 def bounds(value: int, qualifier: str) -> tuple[int | None, int | None]:
@@ -109,16 +112,13 @@ class _Scanner:
         self.w = _words(lang)
         self.t = Tokens(text, self.w.proclitics)
         self.text = text
-        self.excluded = excluded
+        # tokens inside a time expression ("23 تموز", "عام 2014") are never part of a count
+        self.in_time = [any(a < e and s < b for a, b in excluded) for _, s, e in self.t.items]
 
     def phrase(self, i: int, kind: str, prefixes: tuple[str, ...] | None = None):
         return self.t.phrase(i, self.w.table, kind, prefixes)
 
     # ------------------------------------------------------------ what is not a count
-
-    def _in_excluded(self, i: int) -> bool:
-        s, e = self.t.start(i), self.t.end(i)
-        return any(a < e and s < b for a, b in self.excluded)
 
     def _digits_not_a_count(self, i: int) -> bool:
         t, text = self.t, self.text
@@ -131,7 +131,7 @@ class _Scanner:
             return True  # F-16, إيل-76
         if t.gap(i) == "" and i > 0 and not t.is_digits(i - 1) and t.word(i - 1) not in self.w.articles \
                 and t.word(i - 1) not in self.w.proclitics:
-            return True  # M4, ب2 is fine
+            return True  # M4 (while ب2000 and الـ900 are counts)
         if i + 1 < len(t) and t.gap(i + 1) == "" and not t.is_digits(i + 1):
             return True  # 30th, 1990s
         if t.word(i - 1) in self.w.kind("not_count_before") and t.gap(i).strip() in ("", "."):
@@ -155,7 +155,7 @@ class _Scanner:
 
     def number(self, i: int) -> _Number | None:
         """A number at token i: digits with an optional multiplier word, or a run of number words."""
-        if i >= len(self.t) or self._in_excluded(i):
+        if i >= len(self.t) or self.in_time[i]:
             return None
         if self.t.is_digits(i):
             return self._digits(i)
@@ -179,7 +179,7 @@ class _Scanner:
         teen, conj = self.w.kind("teen_base"), self.w.kind("conjunction")
         total, current, j, found, last_multiplier = 0, 0, i, False, 1
         before_addend: tuple[int, int, int] | None = None  # (total, current, j) before a joined part
-        while j < len(self.t) and not self._in_excluded(j):
+        while j < len(self.t) and not self.in_time[j]:
             gap = self.t.gap(j).strip() if found else ""
             if gap not in ("", "-"):
                 break
@@ -262,6 +262,9 @@ class _Scanner:
         return None
 
     def at(self, i: int) -> tuple[Quantity | None, int]:
+        if not self.t.is_digits(i) and not any(
+                form in self.w.starters for form, _ in self.t.forms(i, self.w.proclitics + self.w.articles)):
+            return None, i + 1
         starter = self.phrase(i, "range_start")
         if starter:
             first = self.number(starter[2])
