@@ -124,6 +124,7 @@ CASES = [
     ("en", FRIDAY, "on Thursday, Feb. 20", "2025-02-20", "day", "on Thursday, Feb. 20"),
     ("en", FRIDAY, "on May 5", "2024-05-05", "day", "May 5"),
     ("en", FRIDAY, "on April 30", "2024-04-30", "day", "April 30"),
+    ("en", FRIDAY, "from May 1", "2024-05-01", "day", "May 1"),
     # months and years without a day
     ("ar", SATURDAY, "في نيسان الماضي", "2025-04-01", "month", "نيسان الماضي"),
     ("ar", SATURDAY, "في أيار الماضي", "2024-05-01", "month", "أيار الماضي"),
@@ -166,6 +167,9 @@ ANCHORED = [
     ("en", FRIDAY, "they left on Monday and returned two days later", "2025-04-16", "day"),
     ("en", FRIDAY, "they left on Monday; the following day they returned", "2025-04-15", "day"),
     ("en", FRIDAY, "they left on April 3. Less than 48 hours earlier a convoy arrived", "2025-03-31", "week"),
+    ("en", FRIDAY, "fighting on Friday and Saturday", "2025-04-19", "day"),
+    ("ar", SATURDAY, "انسحبت القوات ليل السبت - الأحد", "2025-05-04", "day"),
+    ("ar", SATURDAY, "وصلت تعزيزات الجمعة والأربعاء", "2025-04-30", "day"),
     ("ar", SATURDAY, "انسحب الرتل الأربعاء وعاد في اليوم التالي", "2025-05-01", "day"),
     ("ar", SATURDAY, "انسحب الرتل في 3 نيسان ثم عاد بعد ذلك بيومين", "2025-04-05", "day"),
     ("ar", SATURDAY, "انسحب الرتل في 3 نيسان وقبل ذلك بأسبوع وصلت تعزيزات", "2025-03-27", "day"),

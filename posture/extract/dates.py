@@ -60,6 +60,7 @@ class _Hit:
     date: date | None  # None when it cannot be resolved
     precision: str
     relative: bool
+    rule: str = ""  # the rule that read it
 
 
 def week_start(d: date) -> date:
@@ -127,6 +128,7 @@ class _Scanner:
         self.text = text
         self.anchor: tuple[date, str] | None = None  # the last date told
         self.starters = _starters(lang)
+        self.previous: _Hit | None = None  # the last expression read
 
     # ------------------------------------------------------------ lookups
 
@@ -356,10 +358,8 @@ class _Scanner:
         day = self.day_of_month(j) if j < len(self.t) and self.t.gap(j).strip() in ("", ".") and \
             self.t.is_digits(j) else None  # "Oct. 7"
         ambiguous = month[2]
-        if day:
+        if day:  # "May 5": a name of a month before a day is the month
             year = self.year_ref(day[1], comma=True)
-            if ambiguous and not year and not self._cued(first):
-                return None
             if year:
                 d = clamped_date(year[0], month[0], day[0]) if year[0] else None
                 return self.hit(first, year[1], d, "day", year[2])
@@ -398,14 +398,26 @@ class _Scanner:
         if explicit:  # "الخميس ٢٠ شباط ٢٠٢٠", "Thursday, Feb. 20"
             return _Hit(self.t.start(min(first, first_marker)), explicit.end, explicit.next_token,
                         explicit.date, explicit.precision, explicit.relative)
-        d = None
-        if self.published:
-            p, wd = self.published, int(hit[1])
+        start, wd, d = min(first, first_marker), int(hit[1]), None
+        pair = self.weekday_before(start, hit[3])
+        if pair and (pair.weekday() + 1) % 7 == wd:  # "ليل السبت - الأحد", "Saturday and Sunday"
+            d = pair + timedelta(days=1)
+        elif self.published:
+            p = self.published
             back = (p.weekday() - wd) % 7
             if direction == -1 and back == 0:
                 back = 7
             d = p + timedelta(days=(wd - p.weekday()) % 7 or 7) if direction == 1 else p - timedelta(days=back)
-        return self.hit(min(first, first_marker), end, d, "day", True)
+        return self.hit(start, end, d, "day", True)
+
+    def weekday_before(self, start: int, proclitic: str) -> date | None:
+        """The date of a weekday told just before the one at ``start`` and joined to it (by "-", "و", "and")."""
+        last = self.previous
+        if last is None or last.rule != "weekday" or last.date is None:
+            return None
+        between = self.text[last.end:self.t.start(start)].strip()
+        joiners = self.w.get("day_joiner")
+        return last.date if between in joiners or (between == "" and proclitic in joiners) else None
 
     def relative_day(self, i: int) -> _Hit | None:
         hit = self.phrase(i, "relative_day")
@@ -513,7 +525,8 @@ class _Scanner:
         for rule in self.RULES:
             found = getattr(self, rule)(i)
             if found and (best is None or found.end > best.end):
-                best = found
+                best = _Hit(*(found.start, found.end, found.next_token, found.date, found.precision,
+                              found.relative), rule)
         return best
 
     def scan(self) -> list[_Hit]:
@@ -525,8 +538,9 @@ class _Scanner:
                 i += 1
                 continue
             if found and hit.start < found[-1].end:  # a lookback reached into the last expression
-                hit = _Hit(found[-1].end, hit.end, hit.next_token, hit.date, hit.precision, hit.relative)
+                hit = _Hit(found[-1].end, hit.end, hit.next_token, hit.date, hit.precision, hit.relative, hit.rule)
             found.append(hit)
+            self.previous = hit
             if hit.date is not None:
                 self.anchor = (hit.date, hit.precision)
             i = max(hit.next_token, i + 1)
