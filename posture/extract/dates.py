@@ -232,15 +232,16 @@ class _Scanner:
             return date(p.year - (month >= p.month), month, 1)
         return date(p.year - (month > p.month), month, 1)
 
-    def day_date(self, day: int, month: int, year: int | None, direction: int | None) -> date | None:
-        if year is None:
-            first = self.month_date(month, direction if direction == 1 else None)
-            if first is None:
-                return None
-            year = first.year
-            if direction != 1 and date(year, month, min(day, 28)) > self.published:
-                year -= 1
-        return clamped_date(year, month, day)
+    def day_date(self, day: int, month: int, direction: int | None) -> date | None:
+        """A day of a month told without a year: the latest such day not after publication (the
+        next one with a future marker)."""
+        first = self.month_date(month, direction if direction == 1 else None)
+        if first is None:
+            return None
+        d = clamped_date(first.year, month, day)
+        if direction != 1 and d > self.published:
+            d = clamped_date(first.year - 1, month, day)
+        return d
 
     # ------------------------------------------------------------ rules
 
@@ -332,7 +333,7 @@ class _Scanner:
             d = clamped_date(year[0], month[0], day[0]) if year[0] else None
             return self.hit(i, year[1], d, "day", year[2])
         direction, end = self.marker(month[1])
-        return self.hit(i, end, self.day_date(day[0], month[0], None, direction), "day", True)
+        return self.hit(i, end, self.day_date(day[0], month[0], direction), "day", True)
 
     def _cued(self, i: int) -> bool:
         """A month cue or day prefix right before token i (في آب, "on May 5")."""
@@ -363,7 +364,7 @@ class _Scanner:
             if year:
                 d = clamped_date(year[0], month[0], day[0]) if year[0] else None
                 return self.hit(first, year[1], d, "day", year[2])
-            return self.hit(first, day[1], self.day_date(day[0], month[0], None, direction), "day", True)
+            return self.hit(first, day[1], self.day_date(day[0], month[0], direction), "day", True)
         year = self.year_ref(j)
         if year:
             return self.hit(first, year[1], date(year[0], month[0], 1) if year[0] else None, "month", year[2])
@@ -491,6 +492,8 @@ class _Scanner:
         if not (qualifier or before or after):
             return None  # "ثلاث ساعات" is a duration, not a time
         days = -(-count[0] // 24)
+        if before and before[1].startswith("pub") and self.phrase(end, "event_of"):
+            return self.hit(i, end, None, "day", True)  # "قبل 48 ساعة من الهجوم"
         if (before and before[1].startswith("pub")) or (after and after[1].startswith("pub")):
             return self.resolve_offset(i, after[2] if after else end, "pub:-1", "day", round(count[0] / 24))
         base = self.anchor if after and self.anchor else ((self.published, "day") if self.published else None)
