@@ -84,6 +84,8 @@ class ArticleContext:
         admin1_names = {p.admin1 for m in doc.places() for pid in m.place_ids
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
         for m in doc.mentions:
+            if m.category == PLACE and self._adjective_reading(m):
+                continue  # "آلية تركية": the adjective, not Turkey
             if m.category == PLACE:
                 candidates = [self.gazetteer.get(pid) for pid in m.place_ids]
                 sentence = doc.sentence_of(m.start)
@@ -103,6 +105,14 @@ class ArticleContext:
                         break
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
+
+    def _adjective_reading(self, name: Mention) -> bool:
+        """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""
+        if not any(a.category == "actors" and a.feature("kind") == "adj" and (a.start, a.end) == (name.start, name.end)
+                   for a in self.doc.mentions):
+            return False
+        return any(m.end <= name.start and self.doc.tokens_between(m.end, name.start) == 0 and
+                   m.category in ("assets", "triggers", "actors") for m in self.doc.mentions)
 
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
@@ -151,14 +161,31 @@ class ArticleContext:
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
 
-    def actor_near(self, position: int, sentence: Sentence, window: tuple[int, int] | None = None
-                   ) -> tuple[str | None, Mention | None]:
-        """The actor of a clause: the subject-side actor mention closest to ``position`` in the window
-        (before it in English, after an Arabic verb or noun first), else in the sentence, else the
-        article's main actor."""
-        candidates = [m for m in self.actor_mentions(sentence) if not self._adversary(m)]
+    def _modifies_a_locator(self, m: Mention) -> bool:
+        """"the Syrian-Iraqi border", "الحدود العراقية": a nationality that says where, not who."""
+        if m.feature("kind") != "adj":
+            return False
+        return any(c.category == "cues" and c.value == "locator" and self.gap(c, m) == 0 and
+                   (c.start >= m.end) == (self.doc.language != "ar") for c in self.doc.mentions)
+
+    def _passive_agent(self, m: Mention) -> bool:
+        return self.doc.text[max(0, m.start - 3):m.start] == "by "
+
+    def actor_near(self, trigger: Mention, sentence: Sentence, window: tuple[int, int] | None = None,
+                   sentence_wide: bool = True) -> tuple[str | None, Mention | None]:
+        """The actor of a clause: the subject-side actor mention closest to the trigger in the window
+        (before it in English, after an Arabic verb or noun first), else in the sentence when
+        ``sentence_wide``, else the article's main actor; (None, None) when nothing fits."""
+        position = trigger.start
+        candidates = [m for m in self.actor_mentions(sentence) if not self._adversary(m)
+                      and not self._modifies_a_locator(m)]
+        if self.doc.language != "ar" and trigger.feature("pos") == "verb":
+            # an English verb's subject comes before it; after it, only the agent of a passive
+            candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]
         if window:
             inside = [m for m in candidates if window[0] <= m.start < window[1]]
+            if not inside and not sentence_wide:
+                return None, None
             candidates = inside or candidates
         if candidates:
             subject_after = self.doc.language == "ar"
@@ -170,17 +197,38 @@ class ArticleContext:
                 return (gap + side_penalty + (3 if m.feature("kind") == "metonym" else 0), m.start)
             best = min(candidates, key=distance)
             return best.value, best
+        if not sentence_wide:
+            return None, None
         return self.main_actor(), None
+
+    def counts_a_force(self, m: Mention) -> bool:
+        """"عدد القوات", "عدد العسكريين الأميركيين", "the number of U.S. troops": the size of a force
+        is what the sentence gives, not a load (not "عدداً من الجنود", a number of soldiers)."""
+        if m.category != "cues":
+            return False
+        if m.value == "troop_count":
+            return True
+        if m.value != "count_noun":
+            return False
+        return any(n.start >= m.end and self.doc.tokens_between(m.end, n.start) == 0 and (
+            (n.category == "cues" and n.value == "troop_noun") or (n.category == "actors" and n.feature("kind") == "force")
+            or (n.category == "assets" and n.value == "troops")) for n in self.doc.mentions)
 
     # ------------------------------------------------------------ sources
 
+    def gap(self, a: Mention, b) -> int:
+        """Word tokens between two spans, whichever comes first (0 when they touch or overlap)."""
+        if a.end <= b.start:
+            return self.doc.tokens_between(a.end, b.start)
+        if b.end <= a.start:
+            return self.doc.tokens_between(b.end, a.start)
+        return 0
+
     def _speech_nearby(self, mention: Mention) -> bool:
-        for m in self.doc.mentions:
-            if m.category == "cues" and m.value == "speech":
-                gap = self.doc.tokens_between(min(m.end, mention.start), max(m.start, mention.end))
-                if gap <= 3 and self.doc.sentence_of(m.start) == self.doc.sentence_of(mention.start):
-                    return True
-        return False
+        """A reporting verb within a few words of the name ("the coalition said", "أكدت وزارة الدفاع")."""
+        sentence = self.doc.sentence_of(mention.start)
+        return any(m.category == "cues" and m.value == "speech" and self.gap(m, mention) <= 2
+                   for m in self.doc.in_sentence(self.doc.mentions, sentence))
 
     def _collect_sources(self) -> list[tuple[int, str]]:
         named = []
@@ -227,3 +275,28 @@ class ArticleContext:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, position), max(d.start, position)),
                                          d.start))
+
+    def dates_the_report(self, d: DateMention) -> bool:
+        """"said on Thursday", "أفاد المرصد، اليوم الاثنين، بأن": the day it was told, not the day it happened."""
+        sentence = self.doc.sentence_of(d.start)
+        for m in self.doc.in_sentence(self.doc.mentions, sentence):
+            if m.end <= d.start and self.doc.tokens_between(m.end, d.start) <= 3 and (
+                    (m.category == "cues" and m.value == "speech") or m.category == "sources"):
+                between = [t for t in self.doc.in_sentence(self.doc.mentions, sentence)
+                           if t.category == "triggers" and m.end <= t.start < d.start]
+                if not between:
+                    return True
+        return False
+
+    def event_date(self, trigger: Mention, sentence: Sentence) -> tuple[DateMention | None, bool]:
+        """The date of a movement: the nearest date in the sentence that tells when it happened, else the
+        date it was reported; and whether it is the latter."""
+        dates = self.doc.in_sentence(self.doc.dates, sentence)
+        if not dates:
+            return None, False
+        told = {d.start for d in dates if self.dates_the_report(d)}
+        happened = [d for d in dates if d.start not in told]
+        pool = happened or dates
+        best = min(pool, key=lambda d: (self.doc.tokens_between(min(d.end, trigger.start), max(d.start, trigger.start)),
+                                        d.start))
+        return best, best.start in told

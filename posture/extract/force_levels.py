@@ -21,6 +21,7 @@ from posture.extract.numbers import Quantity
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
 TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
 CUE_WINDOW = 8  # tokens before a number that its status cues may sit
+COUNTED_NOUN_CUES = ("place_noun", "base_noun", "troop_noun", "casualty", "attack", "nationality")
 
 
 @dataclass
@@ -87,7 +88,8 @@ class ForceLevelReader:
         return "bases" if noun.category == "cues" and noun.value == "base_noun" else "troops"
 
     def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
-        if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "troop_count")):
+        if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
+                m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
@@ -151,7 +153,7 @@ class ForceLevelReader:
         quantities = self.doc.in_sentence(self.doc.quantities, sentence)
         claims: list[Claim] = []
         source = self.ctx.source_of(sentence)
-        troop_context = bool(self._cues_in(mentions, ("troop_count",)))
+        troop_context = any(self.ctx.counts_a_force(m) for m in mentions)
         anchored: list[tuple[Quantity, str]] = []
         for q in quantities:
             if q.value is None and q.qualifier == "vague":
@@ -171,6 +173,7 @@ class ForceLevelReader:
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
             anchored.append((q, metric))
+        anchored += [(q, "bases") for q in self._dual_bases(sentence, mentions, quantities)]
 
         closures = self._cues_in(mentions, ("closure",))
         of_total = self._cues_in(mentions, ("of_total",))
@@ -197,6 +200,19 @@ class ForceLevelReader:
                 claim.status = "current"
         return claims
 
+    def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
+        """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
+        tells a movement (then "القاعدتين" is where it went) or a number already counts the noun."""
+        if any(m.category == "triggers" and not m.feature("presence") for m in mentions):
+            return []
+        duals = []
+        for m in mentions:
+            if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
+                    not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW
+                            for q in quantities):
+                duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
+        return duals
+
     def _change_pair(self, first: Claim, second: Claim) -> bool:
         between = self.doc.text[first.anchor:second.anchor]
         return self.doc.tokens_between(first.anchor, second.anchor) <= 6 and any(
@@ -213,7 +229,8 @@ class ForceLevelReader:
         rest = self.doc.text[q.end:self.doc.sentence_of(q.start).end].lstrip()
         if not rest or not rest[0].isalnum():
             return True
-        return any(m.category == "cues" and m.value == "function_word" and m.start >= q.end
+        # the next word is a particle or a time phrase ("at the start of", "following"), not a noun it counts
+        return any(m.category == "cues" and m.value not in COUNTED_NOUN_CUES and m.start >= q.end
                    and self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
 
     def _actor_for(self, q: Quantity, sentence: Sentence) -> str | None:
@@ -237,9 +254,24 @@ class ForceLevelReader:
             return best[2]
         return self.ctx.main_actor()
 
+    def _date_for(self, q: Quantity, status: str, sentence: Sentence):
+        """The date of a figure: the nearest in the sentence, not across a relative clause ("الذي أنشئ
+        عام 2014"), and for a past figure not the day of the report ("500 remain today, compared with 2,000")."""
+        published = self.doc.published
+        dates = [d for d in self.doc.in_sentence(self.doc.dates, sentence) if not self._relative_clause_between(q, d)
+                 and not (status == "past" and published is not None and d.date >= published)]
+        if not dates:
+            return None
+        return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, q.start), max(d.start, q.end)), d.start))
+
+    def _relative_clause_between(self, q, d) -> bool:
+        start, end = (q.end, d.start) if q.end <= d.start else (d.end, q.start)
+        return any(m.category == "cues" and m.value == "clause_break" and start <= m.start < end
+                   for m in self.doc.mentions)
+
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
         actor = self._actor_for(q, sentence)
-        date = self.ctx.date_near(q.start, sentence)
+        date = self._date_for(q, status, sentence)
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
                      self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)
 
@@ -280,8 +312,9 @@ class ForceLevelReader:
             if sentence.in_head:
                 continue
             for claim in self.claims_of_sentence(sentence):
+                # the same figure from another source is another claim (the report vs the paper it cites)
                 key = (_family(claim.actor), claim.metric, claim.value, claim.status,
-                       "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier)
+                       "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier, claim.source)
                 if key in seen:
                     continue  # a claim repeated in one article is one row
                 seen.add(key)

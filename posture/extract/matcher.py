@@ -32,6 +32,7 @@ class Morphology:
     name_suffixes: frozenset[str]
     ta_marbuta: str
     ta_open: str
+    singular_determiners: frozenset[str] = frozenset()  # words that make a singular noun mean one
 
 
 @cache
