@@ -28,6 +28,8 @@ NOUN_FEATURES = {
     "port": ("port", "military_base"),
     "area": ("region", "town", "city", "village", "mountain", "governorate"),
 }
+# A noun refers back to the last place of exactly its kind when one was named ("المطار" -> the airport).
+EXACT_REFERENT = {"airport": ("airport",), "crossing": ("border_crossing",)}
 # Without a noun, an ambiguous name means the most specific kind of place first.
 DEFAULT_PRIORITY = ("military_base", "air_base", "oil_field", "gas_field", "airport", "border_crossing",
                     "city", "town", "village", "mountain", "dam", "port", "governorate", "region", "country")
@@ -97,19 +99,21 @@ class ArticleContext:
             elif m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
+                count = 2 if m.dual else 1
                 found: list[Place] = []
-                for place in reversed(history):
+                exact = [p for p in reversed(history) if p.feature_type in EXACT_REFERENT.get(kind, ())]
+                for place in exact or reversed(history):  # "المطار": the airport named before, not the air base
                     if place.feature_type in wanted and place not in found:
                         found.append(place)
-                    if len(found) == (2 if m.dual else 1):
+                    if len(found) == count:
                         break
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
 
     def _adjective_reading(self, name: Mention) -> bool:
         """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""
-        if not any(a.category == "actors" and a.feature("kind") == "adj" and (a.start, a.end) == (name.start, name.end)
-                   for a in self.doc.mentions):
+        if not any(a.category == "actors" and a.feature("kind") in ("adj", "metonym") and
+                   (a.start, a.end) == (name.start, name.end) for a in self.doc.mentions):  # "رتلاً روسياً"
             return False
         return any(m.end <= name.start and self.doc.tokens_between(m.end, name.start) == 0 and
                    m.category in ("assets", "triggers", "actors") for m in self.doc.mentions)
@@ -146,7 +150,7 @@ class ArticleContext:
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
         return [m for m in self.doc.in_sentence(self.doc.mentions, sentence) if m.category == "actors"]
 
-    def _adversary(self, m: Mention) -> bool:
+    def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
                    and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.mentions)
@@ -156,7 +160,7 @@ class ArticleContext:
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and not self._adversary(m):
+                if m.category == "actors" and not self.is_adversary(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
@@ -177,7 +181,7 @@ class ArticleContext:
         (before it in English, after an Arabic verb or noun first), else in the sentence when
         ``sentence_wide``, else the article's main actor; (None, None) when nothing fits."""
         position = trigger.start
-        candidates = [m for m in self.actor_mentions(sentence) if not self._adversary(m)
+        candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
                       and not self._modifies_a_locator(m)]
         if self.doc.language != "ar" and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
@@ -200,6 +204,11 @@ class ArticleContext:
         if not sentence_wide:
             return None, None
         return self.main_actor(), None
+
+    def describes_an_asset(self, m: Mention) -> bool:
+        """"Two U.S. military cargo planes": a force name used as the adjective of the vehicle after it."""
+        return any(n.category == "assets" and n.value != "troops" and n.start >= m.end and
+                   self.doc.tokens_between(m.end, n.start) == 0 for n in self.doc.mentions)
 
     def counts_a_force(self, m: Mention) -> bool:
         """"عدد القوات", "عدد العسكريين الأميركيين", "the number of U.S. troops": the size of a force
@@ -256,7 +265,19 @@ class ArticleContext:
                 continue
             if (m.start, m.value) in self._named_sources:
                 return m.value
+        if self._unnamed_speaker(sentence):
+            return self._outer_source_before(sentence)
         return None
+
+    def _unnamed_speaker(self, sentence: Sentence) -> bool:
+        """"وأضاف أن ...", "وأوضح أن": a reporting verb opening the sentence with no speaker named."""
+        if self.doc.language != "ar":
+            return False
+        first_words = self.doc.text[sentence.start:sentence.end].split()[:2]
+        return any(m.category == "cues" and m.value == "speech" and
+                   self.doc.tokens_between(sentence.start, m.start) == 0 and
+                   self.doc.text[m.end:m.end + 4].lstrip().startswith(("ان", "أن", "إن", "بان"))
+                   for m in self.doc.in_sentence(self.doc.mentions, sentence)) and bool(first_words)
 
     def _outer_source_before(self, sentence: Sentence) -> str | None:
         """The first source named by the last earlier sentence that names one (the reporter,

@@ -21,6 +21,7 @@ from posture.extract.numbers import Quantity
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
 TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
 CUE_WINDOW = 8  # tokens before a number that its status cues may sit
+PAST_WINDOW = 4  # a past tense further away tells about something else ("no decision had been taken on ... the two bases")
 COUNTED_NOUN_CUES = ("place_noun", "base_noun", "troop_noun", "casualty", "attack", "nationality")
 
 
@@ -72,7 +73,7 @@ class ForceLevelReader:
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
                 if m.category == "cues" and m.value in ("troop_noun", "base_noun"):
                     return m
-                if m.category == "actors" and m.feature("kind") == "force":
+                if m.category == "actors" and m.feature("kind") == "force" and not self.ctx.describes_an_asset(m):
                     return m
                 if m.category == "assets" and m.value == "troops":
                     return m
@@ -106,18 +107,20 @@ class ForceLevelReader:
         return 0
 
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
-        if self._cues_before(mentions, q.start, ("change_up_past",), window=CUE_WINDOW + 4):
+        if self._cues_before(mentions, q.number_start, ("change_up_past",), window=CUE_WINDOW + 4):
             return "past"
-        if self._cues_before(mentions, q.start, ("change_down",), window=CUE_WINDOW + 4) and \
+        if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
-        if self._cues_before(mentions, q.start, ("past",)):
-            return "past"
-        if self._cues_before(mentions, q.start, ("planned",), window=CUE_WINDOW + 4) or \
+        if self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW) or any(
+                m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
+                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
+            return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
+        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
                 any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
                     self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
             return "planned"
-        if any(m.future for m in mentions if m.end <= q.start):
+        if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
 
@@ -168,29 +171,24 @@ class ForceLevelReader:
                     self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
                                                            "prep_destination"), window=3):
                 metric = anchored[-1][1]
+            if metric is None and anchored and self._bare(q, mentions) and self._coordinated_figure(q, anchored[-1][0]):
+                metric = anchored[-1][1]  # "around 900 troops in Syria and 2,500 in Iraq"
             if metric is None:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
             anchored.append((q, metric))
-        anchored += [(q, "bases") for q in self._dual_bases(sentence, mentions, quantities)]
-
+        duals = self._dual_bases(sentence, mentions, quantities)
+        anchored += [(q, "bases") for q in duals]
         closures = self._cues_in(mentions, ("closure",))
-        of_total = self._cues_in(mentions, ("of_total",))
-        bases = [q for q, metric in anchored if metric == "bases"]
+        parts, totals = self._closed_of_total(closures, anchored, [q for q in quantities if q.value is not None] + duals,
+                                              mentions)
         for q, metric in anchored:
-            status = self._status(q, mentions, sentence)
-            if metric == "bases" and closures:
-                status = "current"
+            if q in parts:
+                continue
+            status = "current" if q in totals else self._status(q, mentions, sentence)
             claims.append(self._claim(q, metric, status, sentence, source))
-        # "إغلاق 3 من أصل 8 قواعد", "of the eight bases, three are being shut": the part is closures, planned
-        if closures and bases:
-            for q in quantities:
-                if q in bases or q.value is None:
-                    continue
-                if of_total or any(abs(self.doc.tokens_between(min(c.end, q.start), max(c.start, q.end))) <= 4
-                                   for c in closures):
-                    claims.append(self._claim(q, "base_closures", "planned", sentence, source))
+        claims.extend(self._claim(q, "base_closures", "planned", sentence, source) for q in parts)
         claims.extend(self._full_withdrawals(sentence, mentions, source))
         # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
         for i, claim in enumerate(claims[:-1]):
@@ -199,6 +197,26 @@ class ForceLevelReader:
                     self._change_pair(claim, nxt):
                 claim.status = "current"
         return claims
+
+    def _closed_of_total(self, closures: list[Mention], anchored: list[tuple[Quantity, str]], candidates: list[Quantity],
+                         mentions: list[Mention]) -> tuple[list[Quantity], list[Quantity]]:
+        """Bases to be closed, and the totals they are part of: "إغلاق 3 من أصل 8 قواعد" (3 closures of 8
+        bases), "Two of the coalition's four bases will be handed over", "Of the eight bases, three are
+        being shut", "will close 3 bases" (3 closures, no total)."""
+        if not closures:
+            return [], []
+        base_counts = [q for q, metric in anchored if metric == "bases"]
+        totals = [q for q in base_counts for o in self._cues_in(mentions, ("of_total",))
+                  if o.end <= q.start and self.doc.tokens_between(o.end, q.start) <= 3]
+        if totals:
+            parts = [q for q in candidates if q not in totals and q.number_start < totals[0].start and
+                     not any(q.start <= t.start < q.end for t in totals)]
+            if not parts:  # "Of the eight bases ..., three are being shut": the part comes after
+                parts = [q for q in candidates if q not in totals and q.start > totals[0].end and
+                         any(self._gap(q, c) <= 4 for c in closures)]
+            return parts[:1], totals[:1]
+        near = [q for q in base_counts if any(self._gap(q, c) <= 4 for c in closures)]
+        return near, []
 
     def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
         """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
@@ -217,6 +235,12 @@ class ForceLevelReader:
         between = self.doc.text[first.anchor:second.anchor]
         return self.doc.tokens_between(first.anchor, second.anchor) <= 6 and any(
             w in between for w in (" الي ", " to ", " down to ", " الى "))
+
+    def _coordinated_figure(self, q: Quantity, previous: Quantity) -> bool:
+        """A number joined by "and"/"و" to a figure a few words before it, with no noun of its own."""
+        before = self.doc.text[max(0, q.start - 5):q.number_start]
+        return self.doc.tokens_between(previous.end, q.start) <= 6 and (
+            before.endswith((" and ", " و")) or self.doc.text[q.start:q.number_start].startswith("و"))
 
     def _troop_noun_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         return any(m.category == "cues" and m.value == "troop_noun" and m.end <= q.start

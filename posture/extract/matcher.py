@@ -33,6 +33,7 @@ class Morphology:
     ta_marbuta: str
     ta_open: str
     singular_determiners: frozenset[str] = frozenset()  # words that make a singular noun mean one
+    construct_dual_endings: frozenset[str] = frozenset()  # a dual head before its genitive (طائرتا / طائرتي)
 
 
 @cache
@@ -72,6 +73,7 @@ class _Pattern:
     pos: str  # noun, verb, name, particle
     lam_stripped: bool  # the key is the surface without its leading ال (matches after لل)
     ta_open: bool  # the key ends in open ta: a feminine noun before an ending
+    dual_form: bool = False  # the key is the dual of a two-word noun phrase ("طائرتا شحن", "عربتين مدرعتين")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -110,6 +112,22 @@ class Matcher:
             add(surface[2:], _Pattern(category, value, entry, place_ids, pos, True, False))
         if m.ta_marbuta and pos == "noun" and surface.endswith(m.ta_marbuta):
             add(surface[:-1] + m.ta_open, _Pattern(category, value, entry, place_ids, pos, False, True))
+        if m.dual_suffixes and pos == "noun" and category == "assets":
+            for dual in self._phrase_duals(surface):
+                add(dual, _Pattern(category, value, entry, place_ids, pos, False, False, True))
+
+    def _phrase_duals(self, surface: str) -> list[str]:
+        """Duals of a two-word phrase whose head is feminine: construct ("طائرتا شحن", "طائرتي شحن":
+        only the head changes) and agreement ("عربتين مدرعتين": both words change)."""
+        m = self.morph
+        words = surface.split(" ")
+        if len(words) != 2 or not words[0].endswith(m.ta_marbuta):
+            return []
+        head, rest = words[0][:-1] + m.ta_open, words[1]
+        forms = [f"{head}{ending} {rest}" for ending in m.construct_dual_endings]
+        rest_stem = rest[:-1] + m.ta_open if rest.endswith(m.ta_marbuta) else rest
+        forms += [f"{head}{ending} {rest_stem}{ending}" for ending in m.dual_suffixes if ending != "ي"]
+        return forms
 
     def _prefix_ok(self, prefix: str, p: _Pattern) -> tuple[bool, bool]:
         """(allowed, future) for the clitics before a hit."""
@@ -165,6 +183,7 @@ class Matcher:
                 ok_suffix, dual = self._suffix_ok(suffix, p)
                 if not ok_suffix:
                     continue
+                dual = dual or p.dual_form
                 candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
                                           core_start, core_end, prefix, suffix, dual, future))
         return _resolve_overlaps(candidates)

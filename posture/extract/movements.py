@@ -10,7 +10,7 @@ are merged; frames that a denial, plan or hypothesis governs are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from posture.extract.context import ArticleContext, PlaceRef
 from posture.extract.document import Document, Sentence
@@ -21,6 +21,7 @@ ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
               "prep_via": VIA, "prep_near": "near"}
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
+GROUND_VEHICLES = {"truck", "military_vehicle", "armored_vehicle", "tank", "fuel_tanker"}
 MAX_TOKENS_NUMBER_TO_NOUN = 1
 MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
 CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
@@ -61,6 +62,7 @@ class Frame:
     evidence: tuple[int, int] = (0, 0)  # folded span
     is_new: bool = False
     anaphoric: bool = False
+    joint: bool = False  # "دورية مشتركة", "the two countries' patrols": one movement for each force named
     in_head: bool = False
 
     def role_ids(self, role: str) -> set[str]:
@@ -116,10 +118,18 @@ class MovementReader:
         return any(g.category == "cues" and g.value == "abstract_goal" and g.start >= p.end
                    and self.doc.tokens_between(p.end, g.start) == 0 for p in preps for g in mentions)
 
-    def _governed_by_modality(self, trigger: Mention, clause_start: int) -> bool:
-        """A denial, plan, possibility or future shortly before the trigger, in its clause."""
+    def _governed_by_modality(self, trigger: Mention, clause_start: int, sentence: Sentence) -> bool:
+        """A denial, plan, possibility or future shortly before the trigger, in its clause; or a denial
+        or rumour anywhere before it in the sentence ("نفت ... صحة تقارير تحدثت عن سحب", "Rumours that
+        ... had left"), unless a "but" comes between."""
         if trigger.future:
             return True
+        for m in self.doc.in_sentence(self.doc.mentions, sentence):
+            if m.category == "cues" and m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
+                    and m.start < trigger.start and not any(
+                        c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
+                        for c in self.doc.in_sentence(self.doc.mentions, sentence)):
+                return True
         for m in self.doc.mentions:
             if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
                     and self.doc.tokens_between(m.end, trigger.start) <= MODALITY_WINDOW \
@@ -178,20 +188,35 @@ class MovementReader:
         locator_next = False
         after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
+        last_place_end: int | None = None
+        in_clause_break = False  # inside a relative or subordinate clause, up to its comma
+        last_role_before_break: str | None = None
+        clause_break_end = 0
         quantity_spans = [(q.start, q.end) for q in self.doc.quantities]
         for m in items:
             if m is trigger or (m.category == "triggers" and m.start == trigger.start):
                 role, keep_role, locator_next = trigger.feature("obj"), False, False
-                after_source = None
+                after_source, in_clause_break = None, False
                 continue
             if m.category == "sources":
                 after_source = m
                 continue
+            if in_clause_break and "," in self.doc.text[clause_break_end:m.start]:
+                in_clause_break, role = False, last_role_before_break  # "، الذي تقوده واشنطن، من قاعدتي ..."
             if m.category == "cues" and not (m.value == "place_noun" and self.ctx.place_refs(m)):
                 if any(s <= m.start < e for s, e in quantity_spans):
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value == "prep_origin" and self._partitive(m, items):
                     continue  # "وحدات من قوات الكوماندوز", "units of the army": a part of, not a place
+                if m.value == "prep_near" and placed_before and last_place_end is not None and \
+                        self.doc.tokens_between(last_place_end, m.start) <= 1:
+                    locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
+                    continue
+                if m.value == "prep_near" and last_role in (ORIGIN, DESTINATION) and not placed_before:
+                    role = last_role  # "headed to Turkish positions near Ariha"
+                    continue
+                if in_clause_break:
+                    continue
                 if m.value in PREP_ROLES:
                     new_role = PREP_ROLES[m.value]
                     if keep_role and new_role == "in":
@@ -209,8 +234,13 @@ class MovementReader:
                     locator_next = True
                 elif m.value == "locative_relative":
                     keep_role = True
+                    if in_clause_break:  # "قواعدها التي تقع في الحسكة": the relative clause says where they are
+                        in_clause_break, role = False, last_role_before_break
                 elif m.value == "clause_break":
-                    role, last_role, locator_next = "skip", None, False
+                    # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
+                    # presence in Syria"): its places are not the movement's
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
                 elif m.value == "place_noun" and role in (ORIGIN, DESTINATION):
                     last_role = role  # "من حقول النفط في ...": the noun carries the role
                     nationality = self._nationality_after(m, items)
@@ -224,6 +254,9 @@ class MovementReader:
             if after_source and role in ("in", None):
                 after_source = None
                 continue  # "مصادر أهلية في دير الزور": where the source is, not the convoy
+            if m.category == PLACE and (role is None or role == trigger.feature("obj")) and \
+                    self._names_the_actor(m, items):
+                continue  # "Turkey sent a convoy", "غادرت روسيا": the state that acts, not a place
             if self._after_border(m, items):
                 continue  # "toward Syria's border with Iraq": a border names no place the convoy reached
             if locator_next:
@@ -236,15 +269,22 @@ class MovementReader:
                 attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
-            if attached == "skip" or self._names_a_border(m):
+            if attached == "skip" or in_clause_break or self._names_a_border(m):
                 continue  # inside a relative clause ("التي تكشف سهل الغاب"), or "Syria's border with Iraq"
             final = self._final_role(attached, frame.direction, last_role)
             for ref in refs:
                 if attached == "modifier":
                     ref = self.ctx.broad_alternative(ref)
                 frame.places.append((final, ref))
-            last_role, placed_before = final, True
+            last_role, placed_before, last_place_end = final, True, m.end
             keep_role = False
+
+    def _names_the_actor(self, place: Mention, items: list[Mention]) -> bool:
+        """A name that is also an actor (Russia, تركيا), with no preposition before it."""
+        if not any(a.category == "actors" and (a.start, a.end) == (place.start, place.end) for a in items):
+            return False
+        before = [m for m in items if m.end <= place.start and self.doc.tokens_between(m.end, place.start) == 0]
+        return not any(m.category == "cues" and m.value in PREP_ROLES for m in before)
 
     def _nationality_after(self, noun: Mention, items: list[Mention]) -> PlaceRef | None:
         """The country a nationality adjective names right after (Arabic) or before (English) a place noun."""
@@ -261,15 +301,19 @@ class MovementReader:
         return any(m.start >= prep.end and self.doc.tokens_between(prep.end, m.start) == 0 and
                    (m.category == "actors" or (m.category == "cues" and m.value == "troop_noun")) for m in items)
 
-    def _border_locator(self, m: Mention) -> bool:
-        return m.category == "cues" and m.value == "locator" and m.feature("border") is not None
+    def _border_locator(self, m: Mention, side: str) -> bool:
+        """A border word and the side of it a name stands on: "before" ("Syria's border"), "after"
+        ("الحدود مع العراق"), or "both" ("Syria's border with Iraq")."""
+        return m.category == "cues" and m.value == "locator" and m.feature("border") in (side, "both")
 
     def _names_a_border(self, m: Mention) -> bool:
-        return any(self._border_locator(c) and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
-                   for c in self.doc.mentions)
+        """"Syria's border", "the Iraq border": the name says whose border it is."""
+        return any(self._border_locator(c, "before") and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
+                   for c in self.doc.mentions)  # one token: the possessive "'s"
 
     def _after_border(self, m: Mention, items: list[Mention]) -> bool:
-        return any(self._border_locator(c) and c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0
+        """"border with Iraq", "الحدود مع العراق": the other side of a border, not where the convoy went."""
+        return any(self._border_locator(c, "after") and c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0
                    for c in items)
 
     def _coordinated(self, m: Mention) -> bool:
@@ -305,7 +349,8 @@ class MovementReader:
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
             window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
-            if self._governed_by_modality(trigger, clause_start):
+            if self._governed_by_modality(trigger, clause_start, sentence) or \
+                    self._civilian(trigger, items, (window_start, clause_end)):
                 continue
             frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
             if frames and (self._continues(trigger) or self._purpose(trigger)):
@@ -313,8 +358,9 @@ class MovementReader:
                 continue
             frames.append(frame)
         self._share_subject(frames, triggers, items)
+        frames = self._join_placeless(frames)
         self._reverse_trips(frames)
-        return self._join_placeless(frames)
+        return self._split_joint(frames, sentence, items)
 
     def _join_placeless(self, frames: list[Frame]) -> list[Frame]:
         """A trigger with no place of its own tells the movement of the sentence's trigger next to it
@@ -336,7 +382,8 @@ class MovementReader:
         actor, actor_mention = self.ctx.actor_near(trigger, sentence, window, sentence_wide=previous is None)
         if actor_mention is None and previous is not None:
             actor = previous.actor  # "X had taken control ... and had begun deploying": the same subject
-        is_force = actor_mention is not None and actor_mention.feature("kind") == "force"
+        is_force = actor_mention is not None and actor_mention.feature("kind") == "force" and \
+            not self.ctx.describes_an_asset(actor_mention)  # "U.S. military cargo planes": the planes moved
         if actor_mention is None and previous is not None:
             is_force = previous.actor_is_force
         frame = Frame(
@@ -346,9 +393,11 @@ class MovementReader:
             actor=actor,
             actor_explicit=actor_mention is not None or (previous is not None and previous.actor_explicit),
             actor_is_force=is_force,
-            # the troops moved only when named in the trigger's own clause and the verb is not "sent"
+            # the troops moved only when named in the trigger's own clause, the verb is not "sent" and
+            # no convoy is what moved ("رتل عسكري تابع للقوات الأميركية")
             force_moved=is_force and not trigger.feature("causative") and actor_mention is not None
-            and window[0] <= actor_mention.start < window[1],
+            and window[0] <= actor_mention.start < window[1] and not any(
+                m.category == "triggers" and m.feature("convoy") and window[0] <= m.start < window[1] for m in items),
             actor_text=self.doc.original_span(actor_mention.start, actor_mention.end)[2] if actor_mention else
             (previous.actor_text if previous else ""),
             sentences=[sentence.index],
@@ -368,14 +417,42 @@ class MovementReader:
             elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                 frame.anaphoric = True
         for m in clause_items:
-            if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items):
+            if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items) \
+                    and not self.ctx.describes_an_asset(m):
                 q = self._quantity_before(m)
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
                     frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
+        frame.joint = trigger.feature("joint") is not None or any(
+            m.category == "cues" and m.value == "joint" and self.ctx.gap(m, trigger) <= 2 for m in clause_items)
         frame.date, frame.date_is_report = self.ctx.event_date(trigger, sentence)
         frame.source = self.ctx.source_of(sentence)
         return frame
+
+    def _civilian(self, trigger: Mention, items: list[Mention], window: tuple[int, int]) -> bool:
+        """"a United Nations aid convoy", "غادرت عشرات العائلات", "قافلة مساعدات": civilians or aid moving."""
+        movers = [trigger] + [m for m in items if window[0] <= m.start < window[1] and
+                              (m.category == "assets" or (m.category == "triggers" and m.feature("convoy")))]
+        return any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
+                   any(self.ctx.gap(c, mover) <= 2 for mover in movers) for c in items)
+
+    def _split_joint(self, frames: list[Frame], sentence: Sentence, items: list[Mention]) -> list[Frame]:
+        """"دورية مشتركة روسية تركية", "the two countries' patrols": one movement for each force."""
+        result = []
+        for frame in frames:
+            families: dict[str, str] = {}
+            if frame.joint:
+                for m in self.ctx.actor_mentions(sentence):
+                    if not self.ctx.is_adversary(m):
+                        families.setdefault(_family(m.value), m.value)
+            if len(families) < 2:
+                result.append(frame)
+                continue
+            for actor in families.values():
+                copy = replace(frame, actor=actor, actor_explicit=True, places=list(frame.places),
+                               assets=dict(frame.assets), sentences=list(frame.sentences))
+                result.append(copy)
+        return result
 
     def _marks_new(self, cue: Mention, items: list[Mention]) -> bool:
         """"another convoy", "رتل عسكري جديد": "new" next to what moves, not to a place ("a second site")."""
@@ -407,7 +484,8 @@ class MovementReader:
             return trigger.start
         between = self.doc.text[after:trigger.start]
         cut = max(between.rfind(j) for j in CLAUSE_JOINS)
-        return after + cut + 1 if cut >= 0 else after
+        # no join: what lies between is the object of the trigger before ("غادر المطار ... متجهاً نحو")
+        return after + cut + 1 if cut >= 0 else trigger.start
 
     def _share_subject(self, frames: list[Frame], triggers: list[Mention], items: list[Mention]) -> None:
         """What the sentence's subject names ("عدداً من الشاحنات وصل ... ثم عاد") moved in every verb
@@ -472,10 +550,14 @@ class MovementReader:
                     self._merge(earlier, frame)
                 else:
                     frames.append(frame)
-        kept = []
+        kept: list[Frame] = []
         for frame in frames:
+            self._settle_type(frame, final=True)
             self._finish(frame)
             if self._substantial(frame):
+                if frame.date is None and kept and frame.sentences[0] - kept[-1].sentences[-1] <= NEXT_SENTENCE:
+                    # told right after a dated movement with no date of its own ("وتزامن ذلك مع ...")
+                    frame.date, frame.date_is_report = kept[-1].date, kept[-1].date_is_report
                 kept.append(frame)
         return kept
 
@@ -515,10 +597,12 @@ class MovementReader:
             return bool(moved) or frame.force_moved
         return any(a.count is not None and a.count >= 2 for a in moved)
 
-    def _settle_type(self, frame: Frame) -> None:
+    def _settle_type(self, frame: Frame, final: bool = False) -> None:
+        """The movement type from the places when the trigger leaves it open ("نقل", "convoy"); a frame
+        with no place yet stays open (its next sentence may tell where it went) until ``final``."""
         if frame.direction == "return" and not frame.role_ids(ORIGIN):
             frame.movement_type = "withdrawal"
-        if frame.movement_type == "other":
+        if frame.movement_type == "other" and (frame.places or final):
             origins = [self.ctx.place(r.place_id) for role, r in frame.places if role == ORIGIN]
             destinations = [r for role, r in frame.places if role == DESTINATION]
             if any(p.place_kind == "point" for p in origins):
@@ -527,8 +611,9 @@ class MovementReader:
                 frame.movement_type = "deployment" if destinations else "withdrawal"
             else:
                 frame.movement_type = "deployment" if frame.direction in ("in", "move") else "withdrawal"
-        if set(frame.assets) & AIRCRAFT and frame.movement_type in ("deployment", "withdrawal") and \
-                frame.direction == "move":
+        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy)
+        if set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES and \
+                frame.movement_type in ("deployment", "withdrawal"):
             frame.movement_type = "airlift"
 
     def _same_movement(self, previous: Frame, frame: Frame) -> bool:
@@ -540,7 +625,7 @@ class MovementReader:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
-        if previous.movement_type != frame.movement_type:
+        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type):
             # a plane landing with the reinforcements just told, at the same place
             compatible = _types_compatible(previous.movement_type, frame.movement_type)
             if not (compatible and ((o & prev_o) or (d & prev_d) or (same_sentence and not frame.places))):
@@ -600,6 +685,7 @@ class MovementReader:
         if frame.actor_is_force and not into.actor_is_force:
             into.actor_is_force, into.actor_text = True, frame.actor_text
         into.force_moved = into.force_moved or frame.force_moved
+        into.joint = into.joint or frame.joint
         if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
             into.movement_type = frame.movement_type
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
