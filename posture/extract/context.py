@@ -186,6 +186,10 @@ class ArticleContext:
         if self.doc.language != "ar" and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
             candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]
+        # not an actor inside a relative clause after the trigger ("وصل إلى حقل العمر حيث تتمركز قوات التحالف")
+        candidates = [m for m in candidates if m.end <= position or not any(
+            c.category == "cues" and c.value in ("clause_break", "locative_relative") and trigger.end <= c.start < m.start
+            for c in self.doc.in_sentence(self.doc.mentions, sentence))]
         if window:
             inside = [m for m in candidates if window[0] <= m.start < window[1]]
             if not inside and not sentence_wide:

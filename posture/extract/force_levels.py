@@ -71,8 +71,8 @@ class ForceLevelReader:
     def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
         for m in mentions:
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
-                if m.category == "cues" and m.value in ("troop_noun", "base_noun"):
-                    return m
+                if m.category == "cues" and m.value in ("troop_noun", "base_noun") and not m.feature("unit"):
+                    return m  # not "3 brigades": units are not a head count
                 if m.category == "actors" and m.feature("kind") == "force" and not self.ctx.describes_an_asset(m):
                     return m
                 if m.category == "assets" and m.value == "troops":
@@ -89,6 +89,8 @@ class ForceLevelReader:
         return "bases" if noun.category == "cues" and noun.value == "base_noun" else "troops"
 
     def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
+        if any(m.category == "cues" and m.feature("period") for m in mentions):
+            return False  # "had deployed 7,000 fighters in Syria at the peak of the war"
         if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
@@ -167,6 +169,8 @@ class ForceLevelReader:
                 metric = "troops"
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
+            if metric is None and self._bare(q, mentions):
+                metric = self._metric_of_range_end(q, quantities, mentions)  # "from roughly 1,500 to about 900 troops"
             if metric is None and anchored and self._bare(q, mentions) and \
                     self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
                                                            "prep_destination"), window=3):
@@ -226,8 +230,7 @@ class ForceLevelReader:
         duals = []
         for m in mentions:
             if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
-                    not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW
-                            for q in quantities):
+                    not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
                 duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
         return duals
 
@@ -235,6 +238,17 @@ class ForceLevelReader:
         between = self.doc.text[first.anchor:second.anchor]
         return self.doc.tokens_between(first.anchor, second.anchor) <= 6 and any(
             w in between for w in (" الي ", " to ", " down to ", " الى "))
+
+    def _metric_of_range_end(self, q: Quantity, quantities: list[Quantity], mentions: list[Mention]) -> str | None:
+        """"from 1,500 to 900 troops", "من 2000 إلى 1400 جندي": the first number counts what the second does."""
+        for nxt in quantities:
+            if nxt.start < q.end or self.doc.tokens_between(q.end, nxt.start) > 2:
+                continue
+            between = self.doc.text[q.end:nxt.start]
+            if any(w in between for w in (" to ", " الي ", " الى ", " down to ")):
+                noun = self._noun_after(nxt, mentions)
+                return self._metric_of_noun(noun) if noun else None
+        return None
 
     def _coordinated_figure(self, q: Quantity, previous: Quantity) -> bool:
         """A number joined by "and"/"و" to a figure a few words before it, with no noun of its own."""

@@ -24,6 +24,7 @@ AIRCRAFT = {"cargo_aircraft", "helicopter"}
 GROUND_VEHICLES = {"truck", "military_vehicle", "armored_vehicle", "tank", "fuel_tanker"}
 MAX_TOKENS_NUMBER_TO_NOUN = 1
 MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
+OBJECT_WINDOW = 7  # tokens between a transfer verb and the forces it moves ("سحبت في الأسابيع الماضية عدداً من قواتها")
 CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
 CONJUNCTION_PROCLITICS = ("و", "ف")
 # How far apart (in sentences) two frames may be and still tell one movement: the next sentence,
@@ -88,7 +89,9 @@ class MovementReader:
         mentions = self.doc.in_sentence(self.doc.mentions, sentence)
         found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
-                 and not self._figurative(m, mentions)]
+                 and not self._figurative(m, mentions) and not self._attacked(m, mentions)]
+        if any(m.category == "cues" and m.feature("period") for m in mentions):
+            return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
         if verbs:
             return verbs
@@ -110,6 +113,12 @@ class MovementReader:
         return trigger.feature("pos") == "noun" and any(
             m.category == "cues" and m.value in ("change_down", "change_up_past") and m.end <= trigger.start
             and self.doc.tokens_between(m.end, trigger.start) <= 1 for m in mentions)
+
+    def _attacked(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"warplanes struck a convoy", "استهدف رتلاً": the convoy is the target of an attack being told."""
+        return trigger.feature("pos") == "noun" and any(
+            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and
+            self.doc.tokens_between(m.end, trigger.start) <= 2 for m in mentions)
 
     def _figurative(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"وصول الحكومة إلى السلطة", "came to power": motion towards something that is not a place."""
@@ -407,7 +416,7 @@ class MovementReader:
         clause_items = [m for m in items if window[0] <= m.start < window[1]]
         self._assign_roles(frame, clause_items, trigger)
         for m in clause_items:
-            if m.category == "assets" and not self._counts_a_force(m, clause_items):
+            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
                 slot = self._asset(m)
                 existing = frame.assets.get(slot.asset_type)
                 if existing is None or (existing.count is None and slot.count is not None):
@@ -423,6 +432,8 @@ class MovementReader:
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
                     frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
+        if "troops" not in frame.assets and self._forces_moved(trigger, clause_items):
+            frame.assets["troops"] = AssetSlot("troops", None, None, None, "vague", "")
         frame.joint = trigger.feature("joint") is not None or any(
             m.category == "cues" and m.value == "joint" and self.ctx.gap(m, trigger) <= 2 for m in clause_items)
         frame.date, frame.date_is_report = self.ctx.event_date(trigger, sentence)
@@ -463,6 +474,27 @@ class MovementReader:
                 return False
             if m.category in ("triggers", "assets") or (m.category == "cues" and m.value == "troop_noun"):
                 return True
+        return False
+
+    def _casualties(self, asset: Mention, items: list[Mention]) -> bool:
+        """"مقتل 12 مقاتلاً", "killed four soldiers": people counted as casualties, not as what moved."""
+        return any(m.category == "cues" and m.value == "casualty" and m.end <= asset.start and
+                   self.doc.tokens_between(m.end, asset.start) <= 3 for m in items)
+
+    def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
+        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
+        for m in items:
+            if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
+                    and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
+                continue
+            if any(a.category == "actors" and a.start <= m.start < a.end for a in items):
+                continue  # part of a force's name ("قوات سوريا الديمقراطية")
+            before = [c for c in items if c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0]
+            if any(c.category == "cues" and c.value in PREP_ROLES and c.value != "prep_origin" for c in before):
+                continue  # "إلى قواتها": where it went, not what moved
+            if any(self.ctx.counts_a_force(c) for c in items if c.end <= m.start):
+                continue  # "عدد قواتها": a force level
+            return True
         return False
 
     def _continues(self, trigger: Mention) -> bool:
