@@ -155,12 +155,17 @@ class ArticleContext:
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
                    and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.mentions)
 
+    def in_sentences(self, m: Mention) -> bool:
+        """Inside a sentence of the body or head, not in a dateline ("دمشق -")."""
+        sentence = self.doc.sentence_of(m.start)
+        return sentence.start <= m.start < sentence.end
+
     def main_actor(self) -> str | None:
         """The actor the article is mostly about (most mentioned; first on ties)."""
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and not self.is_adversary(m):
+                if m.category == "actors" and not self.is_adversary(m) and self.in_sentences(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
@@ -242,6 +247,11 @@ class ArticleContext:
         sentence = self.doc.sentence_of(mention.start)
         return any(m.category == "cues" and m.value == "speech" and self.gap(m, mention) <= 2
                    for m in self.doc.in_sentence(self.doc.mentions, sentence))
+
+    def reports(self, m: Mention) -> bool:
+        """Whether a source mention names who reports (not a name that is only an actor here)."""
+        return m.category == "sources" and ((m.start, m.value) in self._named_sources or
+                                            (m.feature("anaphoric") is not None and self._speech_nearby(m)))
 
     def _collect_sources(self) -> list[tuple[int, str]]:
         named = []

@@ -208,7 +208,8 @@ class MovementReader:
                 after_source, in_clause_break = None, False
                 continue
             if m.category == "sources":
-                after_source = m
+                if self.ctx.reports(m):
+                    after_source = m
                 continue
             if in_clause_break and "," in self.doc.text[clause_break_end:m.start]:
                 in_clause_break, role = False, last_role_before_break  # "، الذي تقوده واشنطن، من قاعدتي ..."
@@ -308,7 +309,8 @@ class MovementReader:
     def _partitive(self, prep: Mention, items: list[Mention]) -> bool:
         """من/of right before a force ("وحدات من قوات الكوماندوز"): a part of it, not where it came from."""
         return any(m.start >= prep.end and self.doc.tokens_between(prep.end, m.start) == 0 and
-                   (m.category == "actors" or (m.category == "cues" and m.value == "troop_noun")) for m in items)
+                   ((m.category == "actors" and m.feature("kind") in ("force", "org")) or
+                    (m.category == "cues" and m.value == "troop_noun")) for m in items)
 
     def _border_locator(self, m: Mention, side: str) -> bool:
         """A border word and the side of it a name stands on: "before" ("Syria's border"), "after"
@@ -354,12 +356,15 @@ class MovementReader:
             return []
         items = sorted(self.doc.in_sentence(self.doc.mentions, sentence), key=lambda m: (m.start, m.category))
         frames: list[Frame] = []
+        governed_before = False
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
             window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
-            if self._governed_by_modality(trigger, clause_start, sentence) or \
-                    self._civilian(trigger, items, (window_start, clause_end)):
+            # the noun object of a denied or planned verb is governed too ("قد ترسل تركيا تعزيزات")
+            object_of_governed = governed_before and trigger.feature("pos") == "noun" and window_start == trigger.start
+            governed_before = object_of_governed or self._governed_by_modality(trigger, clause_start, sentence)
+            if governed_before or self._civilian(trigger, items, (window_start, clause_end)):
                 continue
             frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
             if frames and (self._continues(trigger) or self._purpose(trigger)):
@@ -477,9 +482,8 @@ class MovementReader:
         return False
 
     def _casualties(self, asset: Mention, items: list[Mention]) -> bool:
-        """"مقتل 12 مقاتلاً", "killed four soldiers": people counted as casualties, not as what moved."""
-        return any(m.category == "cues" and m.value == "casualty" and m.end <= asset.start and
-                   self.doc.tokens_between(m.end, asset.start) <= 3 for m in items)
+        """"مقتل 12 مقاتلاً", "four service members suffered injuries": casualties, not what moved."""
+        return any(m.category == "cues" and m.value == "casualty" and self.ctx.gap(m, asset) <= 3 for m in items)
 
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
         """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
