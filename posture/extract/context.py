@@ -7,7 +7,7 @@ which actor a clause is about, which source a sentence is attributed to, and whi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posture.extract.dates import DateMention
 from posture.extract.document import Document, Sentence
@@ -53,6 +53,7 @@ class ArticleContext:
         self.places_at: dict[int, list[PlaceRef]] = {}  # by mention start
         self._resolve_places()
         self._named_sources: list[tuple[int, str]] = self._collect_sources()
+        self._resolved = self._resolve_actor_anaphora()
 
     # ------------------------------------------------------------ places
 
@@ -148,7 +149,25 @@ class ArticleContext:
     # ------------------------------------------------------------ actors
 
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
-        return [m for m in self.doc.in_sentence(self.doc.mentions, sentence) if m.category == "actors"]
+        return [self._resolved[m.start] if m.start in self._resolved else m
+                for m in self.doc.in_sentence(self.doc.mentions, sentence)
+                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)]
+
+    def _resolve_actor_anaphora(self) -> dict[int, Mention]:
+        """"الجيش", "the army": the last actor named before with the same head noun ("الجيش السوري")."""
+        resolved: dict[int, Mention] = {}
+        named: list[Mention] = []
+        for m in self.doc.mentions:
+            if m.category != "actors":
+                continue
+            head = m.feature("head")
+            if m.value == "-" and head:
+                earlier = next((n for n in reversed(named) if head in n.entry.surface.split()), None) if named else None
+                if earlier is not None:
+                    resolved[m.start] = replace(m, value=earlier.value)
+            elif m.entry is not None:
+                named.append(m)
+        return resolved
 
     def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
@@ -165,7 +184,7 @@ class ArticleContext:
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and not self.is_adversary(m) and self.in_sentences(m):
+                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
@@ -245,8 +264,25 @@ class ArticleContext:
     def _speech_nearby(self, mention: Mention) -> bool:
         """A reporting verb within a few words of the name ("the coalition said", "أكدت وزارة الدفاع")."""
         sentence = self.doc.sentence_of(mention.start)
-        return any(m.category == "cues" and m.value == "speech" and self.gap(m, mention) <= 2
-                   for m in self.doc.in_sentence(self.doc.mentions, sentence))
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        return any(m.category == "cues" and m.value == "speech" and self.gap(m, mention) <= 2 and
+                   (not self._is_also_a_trigger(m, mentions) or self.quotes(m, mentions)) for m in mentions)
+
+    @staticmethod
+    def _is_also_a_trigger(cue: Mention, mentions: list[Mention]) -> bool:
+        return any(t.category == "triggers" and (t.start, t.end) == (cue.start, cue.end) for t in mentions)
+
+    def quotes(self, verb: Mention, mentions: list[Mention]) -> bool:
+        """"نقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for quoting, followed by its
+        source or by عن (not "نقلت مروحيات تابعة للتحالف معدات": helicopters moved equipment)."""
+        for m in mentions:
+            if m.start < verb.end or self.gap(verb, m) > 0:
+                continue
+            if m.category == "sources" and not m.feature("speech") and not m.feature("anaphoric"):
+                return True
+            if m.category == "cues" and m.value == "report_from":
+                return True
+        return False
 
     def reports(self, m: Mention) -> bool:
         """Whether a source mention names who reports (not a name that is only an actor here)."""

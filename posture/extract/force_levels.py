@@ -70,6 +70,10 @@ class ForceLevelReader:
 
     def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
         for m in mentions:
+            if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW and (
+                    (m.category == "cues" and m.value in ("attack", "casualty")) or
+                    (m.category == "assets" and m.value != "troops")):
+                return None  # "150 attacks on U.S. bases", "20 trucks": the number counts the nearer noun
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
                 if m.category == "cues" and m.value in ("troop_noun", "base_noun") and not m.feature("unit"):
                     return m  # not "3 brigades": units are not a head count

@@ -99,14 +99,7 @@ class MovementReader:
 
     def _reports(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"ونقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for reporting what a source said."""
-        for m in mentions:
-            if m.start < trigger.end or self.ctx.gap(trigger, m) > 0:
-                continue
-            if m.category == "sources" and not m.feature("speech") and not m.feature("anaphoric"):
-                return True
-            if m.category == "cues" and m.value == "report_from":
-                return True
-        return False
+        return self.ctx.quotes(trigger, mentions)
 
     def _sizes_a_force(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"shrinking the deployment", "تقليص الانتشار": the noun names the force a change applies to."""
@@ -432,7 +425,7 @@ class MovementReader:
                 frame.anaphoric = True
         for m in clause_items:
             if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items) \
-                    and not self.ctx.describes_an_asset(m):
+                    and not self.ctx.describes_an_asset(m) and not self._casualties(m, items):
                 q = self._quantity_before(m)
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
@@ -554,8 +547,9 @@ class MovementReader:
                     or (m.category == "actors" and m.feature("kind") == "force")) for m in items)
 
     def cargo_sentence(self, sentence: Sentence) -> dict[str, AssetSlot]:
-        """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...")."""
-        if not self._cues(sentence, "cargo"):
+        """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...", "The convoy was
+        carrying ..."); not a passing "with" ("900 troops, along with hundreds of contractors")."""
+        if not [c for c in self._cues(sentence, "cargo") if not c.feature("weak")] and not self._cues(sentence, "anaphor"):
             return {}
         assets: dict[str, AssetSlot] = {}
         for m in self.doc.in_sentence(self.doc.mentions, sentence):
@@ -668,6 +662,9 @@ class MovementReader:
                 return False
         if frame.is_new:
             return bool(o or d) and o == prev_o and d == prev_d
+        if frame.date is not None and previous.date is not None and not frame.date_is_report and \
+                not previous.date_is_report and frame.date.date != previous.date.date:
+            return False  # "مساء الثلاثاء" then "صباح الأربعاء": two flights, not one told twice
         if not frame.places or (same_sentence and not previous.places):
             return True  # the convoy's cargo, date or source told next
         if self._places_agree(prev_o, o) and self._places_agree(prev_d, d) and \
