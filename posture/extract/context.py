@@ -59,7 +59,7 @@ class ArticleContext:
 
     def _noun_before(self, mention: Mention) -> Mention | None:
         """The place noun right before a name (قاعدة حميميم, محافظة الحسكة, the city of ...)."""
-        for m in reversed(self.doc.mentions):
+        for m in reversed(self.doc.within(self.doc.mentions, 0, mention.start)):
             if m.end > mention.start:
                 continue
             if self.doc.tokens_between(m.end, mention.start) > 2:
@@ -114,10 +114,10 @@ class ArticleContext:
     def _adjective_reading(self, name: Mention) -> bool:
         """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""
         if not any(a.category == "actors" and a.feature("kind") in ("adj", "metonym") and
-                   (a.start, a.end) == (name.start, name.end) for a in self.doc.mentions):  # "رتلاً روسياً"
+                   (a.start, a.end) == (name.start, name.end) for a in self.doc.near(name)):  # "رتلاً روسياً"
             return False
         return any(m.end <= name.start and self.doc.tokens_between(m.end, name.start) == 0 and
-                   m.category in ("assets", "triggers", "actors") for m in self.doc.mentions)
+                   m.category in ("assets", "triggers", "actors") for m in self.doc.near(name))
 
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
@@ -127,7 +127,7 @@ class ArticleContext:
             noun.core_start:noun.core_end].startswith(("ال", "the "))
         if not definite or noun.suffix not in ("", "ين", "ان", "ي"):
             return False
-        for m in self.doc.mentions:
+        for m in self.doc.near(noun):
             if m.start >= noun.end and self.doc.tokens_between(noun.end, m.start) <= 1 and m.category == PLACE:
                 return False
         return True
@@ -172,7 +172,7 @@ class ArticleContext:
     def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
-                   and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.mentions)
+                   and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.near(m))
 
     def in_sentences(self, m: Mention) -> bool:
         """Inside a sentence of the body or head, not in a dateline ("دمشق -")."""
@@ -194,7 +194,7 @@ class ArticleContext:
         if m.feature("kind") != "adj":
             return False
         return any(c.category == "cues" and c.value == "locator" and self.gap(c, m) == 0 and
-                   (c.start >= m.end) == (self.doc.language != "ar") for c in self.doc.mentions)
+                   (c.start >= m.end) == (self.doc.language != "ar") for c in self.doc.near(m))
 
     def _passive_agent(self, m: Mention) -> bool:
         return self.doc.text[max(0, m.start - 3):m.start] == "by "
@@ -236,7 +236,7 @@ class ArticleContext:
     def describes_an_asset(self, m: Mention) -> bool:
         """"Two U.S. military cargo planes": a force name used as the adjective of the vehicle after it."""
         return any(n.category == "assets" and n.value != "troops" and n.start >= m.end and
-                   self.doc.tokens_between(m.end, n.start) == 0 for n in self.doc.mentions)
+                   self.doc.tokens_between(m.end, n.start) == 0 for n in self.doc.near(m))
 
     def counts_a_force(self, m: Mention) -> bool:
         """"عدد القوات", "عدد العسكريين الأميركيين", "the number of U.S. troops": the size of a force
@@ -249,7 +249,7 @@ class ArticleContext:
             return False
         return any(n.start >= m.end and self.doc.tokens_between(m.end, n.start) == 0 and (
             (n.category == "cues" and n.value == "troop_noun") or (n.category == "actors" and n.feature("kind") == "force")
-            or (n.category == "assets" and n.value == "troops")) for n in self.doc.mentions)
+            or (n.category == "assets" and n.value == "troops")) for n in self.doc.near(m))
 
     # ------------------------------------------------------------ sources
 

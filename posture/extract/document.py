@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +22,10 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
 _DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
+
+
+def _start(item) -> int:
+    return item.start
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Document:
     quantities: list[Quantity]
     dates: list[DateMention]
     _token_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+    _places: list[Mention] | None = None
 
     @property
     def text(self) -> str:
@@ -57,11 +63,20 @@ class Document:
         return bisect_right(self._token_starts, end - 1) - bisect_right(self._token_starts, start - 1)
 
     def sentence_of(self, position: int) -> Sentence:
-        starts = [s.start for s in self.sentences]
-        return self.sentences[max(0, bisect_right(starts, position) - 1)]
+        if not self._sentence_starts:
+            self._sentence_starts = [s.start for s in self.sentences]
+        return self.sentences[max(0, bisect_right(self._sentence_starts, position) - 1)]
+
+    def within(self, items, start: int, end: int):
+        """The items (sorted by start: mentions, quantities, dates) that start in [start, end)."""
+        return items[bisect_left(items, start, key=_start):bisect_left(items, end, key=_start)]
 
     def in_sentence(self, items, sentence: Sentence):
-        return [m for m in items if sentence.start <= m.start < sentence.end]
+        return self.within(items, sentence.start, sentence.end)
+
+    def near(self, mention) -> list[Mention]:
+        """The mentions of the sentence a mention is in: where its neighbours are looked for."""
+        return self.in_sentence(self.mentions, self.sentence_of(mention.start))
 
     def original_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Folded span -> (start, end, text) in the body, trimmed of surrounding spaces and quotes."""
@@ -72,7 +87,9 @@ class Document:
         return o_start, o_start + len(stripped), stripped
 
     def places(self) -> list[Mention]:
-        return [m for m in self.mentions if m.category == PLACE]
+        if self._places is None:
+            self._places = [m for m in self.mentions if m.category == PLACE]
+        return self._places
 
 
 def _head_end(text: str) -> int:

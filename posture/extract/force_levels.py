@@ -86,8 +86,8 @@ class ForceLevelReader:
         return None
 
     def _adjectives(self, start: int, end: int) -> int:
-        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.mentions
-                   if m.category == "actors" and m.feature("kind") == "adj" and start <= m.start and m.end <= end)
+        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
+                   if m.category == "actors" and m.feature("kind") == "adj" and m.end <= end)
 
     def _metric_of_noun(self, noun: Mention) -> str:
         return "bases" if noun.category == "cues" and noun.value == "base_noun" else "troops"
@@ -308,8 +308,7 @@ class ForceLevelReader:
 
     def _relative_clause_between(self, q, d) -> bool:
         start, end = (q.end, d.start) if q.end <= d.start else (d.end, q.start)
-        return any(m.category == "cues" and m.value == "clause_break" and start <= m.start < end
-                   for m in self.doc.mentions)
+        return any(m.category == "cues" and m.value == "clause_break" for m in self.doc.within(self.doc.mentions, start, end))
 
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
         actor = self._actor_for(q, sentence)

@@ -193,21 +193,17 @@ def _resolve_overlaps(candidates: list[Mention]) -> list[Mention]:
     """Keep the longest hits; among equal spans keep every category (a word can be two things)."""
     ranked = sorted(candidates, key=lambda c: (-(c.core_end - c.core_start), len(c.suffix), c.start, c.category))
     taken: list[Mention] = []
-    occupied: list[tuple[int, int, int, int]] = []  # (start, end, core_start, core_end)
+    owner: dict[int, tuple[int, int]] = {}  # character -> core span of the hit that holds it
+    kept_values: set[tuple[int, int, str, str]] = set()
     for c in ranked:
-        clash = False
-        for (s, e, cs, ce) in occupied:
-            if c.core_start < ce and cs < c.core_end:
-                same_word = (c.core_start, c.core_end) == (cs, ce)
-                if not same_word:
-                    clash = True
-                    break
-        if clash:
-            continue
+        span = (c.core_start, c.core_end)
+        if any(owner.get(i, span) != span for i in range(c.core_start, c.core_end)):
+            continue  # overlaps a longer hit (or an equal-length one on another span)
         # Same word matched twice in one category (e.g. with and without an ending): keep the first.
-        if any(t.category == c.category and (t.core_start, t.core_end) == (c.core_start, c.core_end) and
-               t.value == c.value for t in taken):
+        if (*span, c.category, c.value) in kept_values:
             continue
+        kept_values.add((*span, c.category, c.value))
         taken.append(c)
-        occupied.append((c.start, c.end, c.core_start, c.core_end))
+        for i in range(c.core_start, c.core_end):
+            owner[i] = span
     return sorted(taken, key=lambda m: (m.start, m.category))

@@ -132,7 +132,7 @@ class MovementReader:
                         c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
                         for c in self.doc.in_sentence(self.doc.mentions, sentence)):
                 return True
-        for m in self.doc.mentions:
+        for m in self.doc.within(self.doc.mentions, clause_start, trigger.start):
             if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
                     and self.doc.tokens_between(m.end, trigger.start) <= MODALITY_WINDOW \
                     and "," not in self.doc.text[m.end:trigger.start]:
@@ -146,15 +146,16 @@ class MovementReader:
     # ------------------------------------------------------------ assets
 
     def _quantity_before(self, mention: Mention) -> Quantity | None:
-        for q in self.doc.quantities:
+        sentence = self.doc.sentence_of(mention.start)
+        for q in self.doc.within(self.doc.quantities, sentence.start, mention.start):
             if q.end <= mention.start and self.doc.tokens_between(q.end, mention.start) <= MAX_TOKENS_NUMBER_TO_NOUN + \
                     self._adjective_tokens(q.end, mention.start):
                 return q
         return None
 
     def _adjective_tokens(self, start: int, end: int) -> int:
-        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.mentions
-                   if m.category == "actors" and start <= m.start and m.end <= end)
+        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
+                   if m.category == "actors" and m.end <= end)
 
     def _asset(self, mention: Mention) -> AssetSlot:
         text = self.doc.original_span(mention.start, mention.end)[2]
@@ -194,7 +195,8 @@ class MovementReader:
         in_clause_break = False  # inside a relative or subordinate clause, up to its comma
         last_role_before_break: str | None = None
         clause_break_end = 0
-        quantity_spans = [(q.start, q.end) for q in self.doc.quantities]
+        quantity_spans = [(q.start, q.end) for q in self.doc.within(self.doc.quantities, items[0].start, items[-1].end)] \
+            if items else []
         for m in items:
             if m is trigger or (m.category == "triggers" and m.start == trigger.start):
                 role, keep_role, locator_next = trigger.feature("obj"), False, False
@@ -313,7 +315,7 @@ class MovementReader:
     def _names_a_border(self, m: Mention) -> bool:
         """"Syria's border", "the Iraq border": the name says whose border it is."""
         return any(self._border_locator(c, "before") and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
-                   for c in self.doc.mentions)  # one token: the possessive "'s"
+                   for c in self.doc.near(m))  # one token: the possessive "'s"
 
     def _after_border(self, m: Mention, items: list[Mention]) -> bool:
         """"border with Iraq", "الحدود مع العراق": the other side of a border, not where the convoy went."""
