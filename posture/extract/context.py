@@ -321,13 +321,10 @@ class ArticleContext:
 
     def _unnamed_speaker(self, sentence: Sentence) -> bool:
         """"وأضاف أن ...", "وأوضح أن": a reporting verb opening the sentence with no speaker named."""
-        if self.doc.language != "ar":
-            return False
-        first_words = self.doc.text[sentence.start:sentence.end].split()[:2]
-        return any(m.category == "cues" and m.value == "speech" and
-                   self.doc.tokens_between(sentence.start, m.start) == 0 and
-                   self.doc.text[m.end:m.end + 4].lstrip().startswith(("ان", "أن", "إن", "بان"))
-                   for m in self.doc.in_sentence(self.doc.mentions, sentence)) and bool(first_words)
+        words = self.doc.text[sentence.start:sentence.end].split()
+        return len(words) > 1 and words[1] in self.doc.morph.complementizers and any(
+            m.category == "cues" and m.value == "speech" and self.doc.tokens_between(sentence.start, m.start) == 0
+            for m in self.doc.in_sentence(self.doc.mentions, sentence))
 
     def _outer_source_before(self, sentence: Sentence) -> str | None:
         """The first source named by the last earlier sentence that names one (the reporter,

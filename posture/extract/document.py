@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from posture.extract.dates import DateMention, find_dates
-from posture.extract.matcher import PLACE, Matcher, Mention
+from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
 from posture.extract.numbers import Quantity, find_quantities
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
@@ -85,6 +85,29 @@ class Document:
         stripped = text.strip(" \n\t\"'«»“”")
         o_start += text.find(stripped) if stripped else 0
         return o_start, o_start + len(stripped), stripped
+
+    @property
+    def morph(self) -> Morphology:
+        return load_morphology(self.language)
+
+    def word_before(self, position: int) -> str:
+        """The word right before a folded offset ("" at the start of the text)."""
+        words = self.text[max(0, position - 30):position].split()
+        return words[-1] if words else ""
+
+    def joined_to_previous(self, mention: Mention) -> bool:
+        """A name or figure joined to the one before it: "X and Y", "X, Y", "X والحسكة"."""
+        if any(mention.prefix.startswith(p) for p in self.morph.coordinator_proclitics if p):
+            return True
+        return self.word_before(mention.start) in self.morph.coordinators or \
+            self.text[:mention.start].rstrip().endswith(",")
+
+    def definite(self, mention: Mention) -> bool:
+        """"the convoy", "الانسحاب", "بالقاعدة": a noun with the definite article."""
+        if self.word_before(mention.start) in self.morph.definite_articles:
+            return True
+        core = self.text[mention.core_start:mention.core_end]
+        return any(mention.prefix.endswith(a) or core.startswith(a) for a in self.morph.article_prefixes)
 
     def places(self) -> list[Mention]:
         if self._places is None:

@@ -248,17 +248,17 @@ class ForceLevelReader:
         for nxt in quantities:
             if nxt.start < q.end or self.doc.tokens_between(q.end, nxt.start) > 2:
                 continue
-            between = self.doc.text[q.end:nxt.start]
-            if any(w in between for w in (" to ", " الي ", " الى ", " down to ")):
+            if any(m.category == "cues" and m.value in ("prep_destination", "change_down") and q.end <= m.start < nxt.start
+                   for m in mentions):
                 noun = self._noun_after(nxt, mentions)
                 return self._metric_of_noun(noun) if noun else None
         return None
 
     def _coordinated_figure(self, q: Quantity, previous: Quantity) -> bool:
         """A number joined by "and"/"و" to a figure a few words before it, with no noun of its own."""
-        before = self.doc.text[max(0, q.start - 5):q.number_start]
         return self.doc.tokens_between(previous.end, q.start) <= 6 and (
-            before.endswith((" and ", " و")) or self.doc.text[q.start:q.number_start].startswith("و"))
+            self.doc.word_before(q.start) in self.doc.morph.coordinators or
+            any(self.doc.text[q.start:q.number_start].startswith(p) for p in self.doc.morph.coordinator_proclitics if p))
 
     def _troop_noun_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         return any(m.category == "cues" and m.value == "troop_noun" and m.end <= q.start

@@ -16,6 +16,7 @@ from functools import cache
 import ahocorasick
 
 from posture.extract.lexicon import LEXICON_DIR, Entry, Lexicon
+from posture.text.normalize import fold
 
 PLACE = "place"
 
@@ -34,13 +35,19 @@ class Morphology:
     ta_open: str
     singular_determiners: frozenset[str] = frozenset()  # words that make a singular noun mean one
     construct_dual_endings: frozenset[str] = frozenset()  # a dual head before its genitive (طائرتا / طائرتي)
+    coordinators: frozenset[str] = frozenset()  # words that join two names or figures (and, و)
+    coordinator_proclitics: frozenset[str] = frozenset()  # ... written on the next word (والحسكة)
+    infinitive_markers: frozenset[str] = frozenset()  # a word before a verb of purpose (to)
+    infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
+    definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
+    complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
 
 
 @cache
 def load_morphology(language: str) -> Morphology:
     raw = json.loads((LEXICON_DIR / language / "morphology.json").read_text(encoding="utf-8"))
     raw.pop("_comment", None)
-    return Morphology(**{k: (frozenset(v) if isinstance(v, list) else v) for k, v in raw.items()})
+    return Morphology(**{k: (frozenset(fold(w) for w in v) if isinstance(v, list) else v) for k, v in raw.items()})
 
 
 @dataclass(frozen=True)

@@ -324,10 +324,7 @@ class MovementReader:
 
     def _coordinated(self, m: Mention) -> bool:
         """A name joined to the one before by و / and / a comma."""
-        if m.prefix.startswith("و"):
-            return True
-        before = self.doc.text[max(0, m.start - 6):m.start]
-        return before.rstrip().endswith((" and", ",", " و", " or"))
+        return self.doc.joined_to_previous(m)
 
     @staticmethod
     def _final_role(role: str | None, direction: str, last_role: str | None) -> str:
@@ -504,9 +501,8 @@ class MovementReader:
         """"deployed X to bolster troops", "استخدمت طائرات لنقل": an infinitive of purpose of the movement before."""
         if trigger.feature("pos") != "verb":
             return False
-        if self.doc.language == "ar":
-            return trigger.prefix in ("ل", "ول")
-        return self.doc.text[max(0, trigger.start - 4):trigger.start] == " to "
+        morph = self.doc.morph
+        return trigger.prefix in morph.infinitive_proclitics or self.doc.word_before(trigger.start) in morph.infinitive_markers
 
     def _clause_start(self, after: int, trigger: Mention) -> int:
         """Where the clause of a later trigger starts: at its own conjunction ("وحطت"), else after the
@@ -611,11 +607,7 @@ class MovementReader:
 
     def _definite(self, trigger: Mention) -> bool:
         """"confirmed the departure", "عملية الانسحاب": a definite movement noun names one already told."""
-        if trigger.feature("pos") != "noun":
-            return False
-        if self.doc.language == "ar":
-            return "ال" in trigger.prefix or self.doc.text[trigger.core_start:trigger.core_end].startswith("ال")
-        return self.doc.text[max(0, trigger.start - 4):trigger.start] == "the "
+        return trigger.feature("pos") == "noun" and self.doc.definite(trigger)
 
     def _substantial(self, frame: Frame) -> bool:
         """Enough to be a movement: a specific place, or an area with something that moved,
