@@ -194,7 +194,7 @@ class ArticleContext:
         if m.feature("kind") != "adj":
             return False
         return any(c.category == "cues" and c.value == "locator" and self.gap(c, m) == 0 and
-                   (c.start >= m.end) == (self.doc.language != "ar") for c in self.doc.near(m))
+                   (c.start >= m.end) == (not self.doc.morph.adjective_after_noun) for c in self.doc.near(m))
 
     def _passive_agent(self, m: Mention) -> bool:
         return self.doc.text[max(0, m.start - 3):m.start] == "by "
@@ -207,7 +207,7 @@ class ArticleContext:
         position = trigger.start
         candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
                       and not self._modifies_a_locator(m)]
-        if self.doc.language != "ar" and trigger.feature("pos") == "verb":
+        if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
             candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]
         # not an actor inside a relative clause after the trigger ("وصل إلى حقل العمر حيث تتمركز قوات التحالف")
@@ -220,7 +220,7 @@ class ArticleContext:
                 return None, None
             candidates = inside or candidates
         if candidates:
-            subject_after = self.doc.language == "ar"
+            subject_after = self.doc.morph.verb_first
 
             def distance(m: Mention) -> tuple[int, int]:
                 after = m.start >= position

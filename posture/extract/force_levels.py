@@ -122,7 +122,9 @@ class ForceLevelReader:
                 m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
                 self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
             return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
-        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
+        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or any(
+                m.category == "cues" and m.value == "modal" and m.feature("plan") and m.end <= q.number_start and
+                self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW for m in mentions) or \
                 any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
                     self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
             return "planned"

@@ -41,6 +41,8 @@ class Morphology:
     infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
     definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
     complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
+    verb_first: bool = False  # the subject follows the verb (غادرت القوات القاعدة); else it comes before
+    adjective_after_noun: bool = False  # "القوات التركية"; else "Turkish forces"
 
 
 @cache

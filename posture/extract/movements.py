@@ -26,7 +26,6 @@ MAX_TOKENS_NUMBER_TO_NOUN = 1
 MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
 OBJECT_WINDOW = 7  # tokens between a transfer verb and the forces it moves ("سحبت في الأسابيع الماضية عدداً من قواتها")
 CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
-CONJUNCTION_PROCLITICS = ("و", "ف")
 # How far apart (in sentences) two frames may be and still tell one movement: the next sentence,
 # or, when the later one refers back ("the convoy", "هذه القوات"), one sentence further.
 NEXT_SENTENCE, ANAPHORIC_REACH = 1, 2
@@ -89,7 +88,8 @@ class MovementReader:
         mentions = self.doc.in_sentence(self.doc.mentions, sentence)
         found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
-                 and not self._figurative(m, mentions) and not self._attacked(m, mentions)]
+                 and not self._figurative(m, mentions) and not self._attacked(m, mentions)
+                 and not self._leaves_someone(m, mentions)]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
@@ -106,6 +106,16 @@ class MovementReader:
         return trigger.feature("pos") == "noun" and any(
             m.category == "cues" and m.value in ("change_down", "change_up_past") and m.end <= trigger.start
             and self.doc.tokens_between(m.end, trigger.start) <= 1 for m in mentions)
+
+    def _leaves_someone(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"The move leaves the U.S. with five bases": the verb's object is a party, not a place it left
+        (only where the object follows the verb; after an Arabic verb comes its subject)."""
+        if not trigger.feature("obj") or self.doc.morph.verb_first:
+            return False
+        following = [m for m in mentions if m.start >= trigger.end and self.doc.tokens_between(trigger.end, m.start) <= 1]
+        actors = [m for m in following if m.category == "actors"]
+        return bool(actors) and not any(m.category == PLACE and (m.start, m.end) == (a.start, a.end)
+                                        for a in actors for m in following)
 
     def _attacked(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"warplanes struck a convoy", "استهدف رتلاً": the convoy is the target of an attack being told."""
@@ -295,7 +305,7 @@ class MovementReader:
         """The country a nationality adjective names right after (Arabic) or before (English) a place noun."""
         for m in items:
             if m.category == "cues" and m.value == "nationality" and self.ctx.gap(noun, m) == 0 and \
-                    (m.start >= noun.end) == (self.doc.language == "ar"):
+                    (m.start >= noun.end) == self.doc.morph.adjective_after_noun:
                 place_id = m.feature("place")
                 if place_id and place_id in self.ctx.gazetteer:
                     return PlaceRef(place_id, m)
@@ -429,8 +439,9 @@ class MovementReader:
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
                     frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
-        if "troops" not in frame.assets and self._forces_moved(trigger, clause_items):
-            frame.assets["troops"] = AssetSlot("troops", None, None, None, "vague", "")
+        if self._forces_moved(trigger, clause_items):
+            frame.force_moved = True
+            frame.assets.setdefault("troops", AssetSlot("troops", None, None, None, "vague", ""))
         frame.joint = trigger.feature("joint") is not None or any(
             m.category == "cues" and m.value == "joint" and self.ctx.gap(m, trigger) <= 2 for m in clause_items)
         frame.date, frame.date_is_report = self.ctx.event_date(trigger, sentence)
@@ -474,8 +485,12 @@ class MovementReader:
         return False
 
     def _casualties(self, asset: Mention, items: list[Mention]) -> bool:
-        """"مقتل 12 مقاتلاً", "four service members suffered injuries": casualties, not what moved."""
-        return any(m.category == "cues" and m.value == "casualty" and self.ctx.gap(m, asset) <= 3 for m in items)
+        """"مقتل 12 مقاتلاً", "four service members suffered injuries", "هجمات بطائرات مسيرة", "a drone
+        attack": people hurt and weapons that struck, not what moved."""
+        return any(m.category == "cues" and ((m.value == "casualty" and self.ctx.gap(m, asset) <= 3) or
+                                             (m.value == "attack" and self.ctx.gap(m, asset) == 0 and
+                                              "," not in self.doc.text[min(m.end, asset.end):max(m.start, asset.start)]))
+                   for m in items)
 
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
         """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
@@ -507,7 +522,7 @@ class MovementReader:
     def _clause_start(self, after: int, trigger: Mention) -> int:
         """Where the clause of a later trigger starts: at its own conjunction ("وحطت"), else after the
         last comma or conjunction before it."""
-        if self.doc.language == "ar" and trigger.prefix.startswith(CONJUNCTION_PROCLITICS):
+        if self.doc.morph.verb_first and any(trigger.prefix.startswith(c) for c in self.doc.morph.coordinator_proclitics):
             return trigger.start
         between = self.doc.text[after:trigger.start]
         cut = max(between.rfind(j) for j in CLAUSE_JOINS)
