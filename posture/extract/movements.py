@@ -369,8 +369,13 @@ class MovementReader:
             if governed_before or self._civilian(trigger, items, (window_start, clause_end)):
                 continue
             frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
-            if frames and (self._continues(trigger) or self._purpose(trigger)):
+            if frames and self._continues(trigger):
                 self._merge(frames[-1], frame)  # "abandoned their bases ..., driving off toward ..."
+                continue
+            if frames and self._purpose(trigger):
+                frame.assets.clear()  # "deployed Bradleys to bolster troops": the troops are served, not moved
+                frame.force_moved = False
+                self._merge(frames[-1], frame)
                 continue
             frames.append(frame)
         self._share_subject(frames, triggers, items)
