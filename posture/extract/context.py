@@ -26,8 +26,12 @@ NOUN_FEATURES = {
     "village": ("village", "town"),
     "country": ("country",),
     "port": ("port", "military_base"),
-    "area": ("region", "town", "city", "village", "mountain", "governorate"),
+    # "المنطقة", "the area": whatever was named just before in the sentence (see LOCAL_REFERENTS)
+    "area": ("region", "town", "city", "village", "mountain", "governorate", "dam", "military_base", "air_base",
+             "airport", "oil_field", "gas_field", "border_crossing", "outpost"),
 }
+# Nouns for an area refer back only to a place named earlier in their own sentence.
+LOCAL_REFERENTS = ("area",)
 # A noun refers back to the last place of exactly its kind when one was named ("المطار" -> the airport).
 EXACT_REFERENT = {"airport": ("airport",), "crossing": ("border_crossing",)}
 # Without a noun, an ambiguous name means the most specific kind of place first.
@@ -84,6 +88,8 @@ class ArticleContext:
     def _resolve_places(self) -> None:
         doc = self.doc
         history: list[Place] = []
+        named_at: list[int] = []  # where each place of the history was named
+        locating: set[int] = set()  # indexes of history places that only locate the one before
         admin1_names = {p.admin1 for m in doc.places() for pid in m.place_ids
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
         for m in doc.mentions:
@@ -97,19 +103,36 @@ class ArticleContext:
                 place = self._choose(candidates, self._noun_before(m), near & admin1_names)
                 self.places_at[m.start] = [PlaceRef(place.place_id, m)]
                 history.append(place)
+                named_at.append(m.start)
+                if self._after_locator(m):
+                    locating.add(len(history) - 1)  # "بريف دير الزور": it locates, it is not a place of its own
+            elif m.category == "cues" and m.value == "pronoun_place":
+                sentence_start = doc.sentence_of(m.start).start
+                local = [p for i, (p, at) in enumerate(zip(history, named_at)) if at >= sentence_start and i not in locating]
+                count = 2 if m.feature("number") == "dual" else 1
+                if local:
+                    self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in local[-count:]]
             elif m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
                 count = 2 if m.dual else 1
+                pool = history
+                if kind in LOCAL_REFERENTS:  # "المنطقة", "the area": only a place named just before, in the sentence
+                    sentence_start = doc.sentence_of(m.start).start
+                    pool = [p for p, at in zip(history, named_at) if at >= sentence_start]
                 found: list[Place] = []
-                exact = [p for p in reversed(history) if p.feature_type in EXACT_REFERENT.get(kind, ())]
-                for place in exact or reversed(history):  # "المطار": the airport named before, not the air base
+                exact = [p for p in reversed(pool) if p.feature_type in EXACT_REFERENT.get(kind, ())]
+                for place in exact or reversed(pool):  # "المطار": the airport named before, not the air base
                     if place.feature_type in wanted and place not in found:
                         found.append(place)
                     if len(found) == count:
                         break
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
+
+    def _after_locator(self, name: Mention) -> bool:
+        return any(c.category == "cues" and c.value == "locator" and c.end <= name.start and
+                   self.doc.tokens_between(c.end, name.start) == 0 for c in self.doc.near(name))
 
     def _adjective_reading(self, name: Mention) -> bool:
         """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""
@@ -121,12 +144,10 @@ class ArticleContext:
 
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
-        if noun.feature("number") == "pl" or noun.feature("kind") in ("area", "governorate"):
-            return False  # "القواعد الأميركية", "the region": no single place to point back to
-        definite = "ال" in noun.prefix or noun.value.startswith("the ") or self.doc.text[
-            noun.core_start:noun.core_end].startswith(("ال", "the "))
-        if not definite or noun.suffix not in ("", "ين", "ان", "ي"):
-            return False
+        if noun.feature("number") == "pl" or noun.feature("kind") == "governorate":
+            return False  # "القواعد الأميركية": no single place to point back to
+        if not self.doc.definite(noun) or (noun.suffix and noun.suffix not in self.doc.morph.dual_suffixes):
+            return False  # "قاعدتها": a possessed noun
         for m in self.doc.near(noun):
             if m.start >= noun.end and self.doc.tokens_between(noun.end, m.start) <= 1 and m.category == PLACE:
                 return False
@@ -287,7 +308,8 @@ class ArticleContext:
     def reports(self, m: Mention) -> bool:
         """Whether a source mention names who reports (not a name that is only an actor here)."""
         return m.category == "sources" and ((m.start, m.value) in self._named_sources or
-                                            (m.feature("anaphoric") is not None and self._speech_nearby(m)))
+                                            (m.feature("anaphoric") is not None and
+                                             (m.feature("reports") is not None or self._speech_nearby(m))))
 
     def _collect_sources(self) -> list[tuple[int, str]]:
         named = []
@@ -305,7 +327,7 @@ class ArticleContext:
             if m.category != "sources":
                 continue
             if m.feature("anaphoric"):
-                if not self._speech_nearby(m):
+                if not (m.feature("reports") or self._speech_nearby(m)):
                     continue  # "موقف الوزارة": the ministry is talked about, not quoted
                 earlier = self._outer_source_before(sentence)
                 if earlier:

@@ -19,6 +19,8 @@ _ABBREVIATION = re.compile(
     r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_CLAUSE_COMMA = re.compile(r",(?!\d)")  # a comma between clauses, not the one in "2,000"
+_WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
 _DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
@@ -95,6 +97,23 @@ class Document:
         words = self.text[max(0, position - 30):position].split()
         return words[-1] if words else ""
 
+    def clause_comma(self, start: int, end: int) -> bool:
+        """Whether a comma that separates clauses lies in [start, end)."""
+        return _CLAUSE_COMMA.search(self.text, start, max(start, end)) is not None
+
+    def last_clause_join(self, start: int, end: int) -> int | None:
+        """Where the last coordinated clause in [start, end) begins: after its comma, or at its joiner
+        ("and", "then", "ثم", a word with و)."""
+        best = None
+        for comma in _CLAUSE_COMMA.finditer(self.text, start, max(start, end)):
+            best = comma.end()
+        morph = self.morph
+        for word in _WORD.finditer(self.text, start, max(start, end)):
+            w = word.group()
+            if w in morph.clause_joiners or (len(w) > 2 and w[0] in morph.clause_joiners and w[0] in morph.coordinator_proclitics):
+                best = max(best or 0, word.start())
+        return best
+
     def joined_to_previous(self, mention: Mention) -> bool:
         """A name or figure joined to the one before it: "X and Y", "X, Y", "X والحسكة"."""
         if any(mention.prefix.startswith(p) for p in self.morph.coordinator_proclitics if p):
@@ -104,9 +123,10 @@ class Document:
 
     def definite(self, mention: Mention) -> bool:
         """"the convoy", "الانسحاب", "بالقاعدة": a noun with the definite article."""
-        if self.word_before(mention.start) in self.morph.definite_articles:
-            return True
         core = self.text[mention.core_start:mention.core_end]
+        if self.word_before(mention.start) in self.morph.definite_articles or \
+                core.split(" ", 1)[0] in self.morph.definite_articles:  # "the city" as one entry
+            return True
         return any(mention.prefix.endswith(a) or core.startswith(a) for a in self.morph.article_prefixes)
 
     def places(self) -> list[Mention]:

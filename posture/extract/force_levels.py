@@ -100,7 +100,7 @@ class ForceLevelReader:
             return False
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
-                if self._gap(q, m) <= TRIGGER_WINDOW:
+                if self._gap(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
 
@@ -287,7 +287,7 @@ class ForceLevelReader:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
                 gap = self.doc.tokens_between(q.end, m.start)
-                if gap > 4 or "," in self.doc.text[q.end:m.start]:
+                if gap > 4 or self.doc.clause_comma(q.end, m.start):
                     continue
             else:
                 gap = 0
@@ -308,9 +308,16 @@ class ForceLevelReader:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, q.start), max(d.start, q.end)), d.start))
 
-    def _relative_clause_between(self, q, d) -> bool:
-        start, end = (q.end, d.start) if q.end <= d.start else (d.end, q.start)
-        return any(m.category == "cues" and m.value == "clause_break" for m in self.doc.within(self.doc.mentions, start, end))
+    def _relative_clause_between(self, q, other) -> bool:
+        """A relative clause opens or closes between a number and another mention ("الذي أنشئ عام 2014",
+        "Moscow, which has some 4,000 troops in Syria, is redeploying")."""
+        start, end = (q.end, other.start) if q.end <= other.start else (other.end, q.start)
+        if any(m.category == "cues" and m.value == "clause_break" for m in self.doc.within(self.doc.mentions, start, end)):
+            return True
+        sentence = self.doc.sentence_of(q.start)
+        opener = [m for m in self.doc.within(self.doc.mentions, sentence.start, q.start)
+                  if m.category == "cues" and m.value == "clause_break" and not self.doc.clause_comma(m.end, q.start)]
+        return bool(opener) and other.start >= q.end and self.doc.clause_comma(q.end, other.start)
 
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
         actor = self._actor_for(q, sentence)

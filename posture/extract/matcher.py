@@ -41,6 +41,7 @@ class Morphology:
     infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
     definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
     complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
+    clause_joiners: frozenset[str] = frozenset()  # words that open a coordinated clause (and, then, ثم)
     verb_first: bool = False  # the subject follows the verb (غادرت القوات القاعدة); else it comes before
     adjective_after_noun: bool = False  # "القوات التركية"; else "Turkish forces"
 

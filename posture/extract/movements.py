@@ -25,7 +25,6 @@ GROUND_VEHICLES = {"truck", "military_vehicle", "armored_vehicle", "tank", "fuel
 MAX_TOKENS_NUMBER_TO_NOUN = 1
 MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
 OBJECT_WINDOW = 7  # tokens between a transfer verb and the forces it moves ("سحبت في الأسابيع الماضية عدداً من قواتها")
-CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
 # How far apart (in sentences) two frames may be and still tell one movement: the next sentence,
 # or, when the later one refers back ("the convoy", "هذه القوات"), one sentence further.
 NEXT_SENTENCE, ANAPHORIC_REACH = 1, 2
@@ -63,6 +62,7 @@ class Frame:
     is_new: bool = False
     anaphoric: bool = False
     joint: bool = False  # "دورية مشتركة", "the two countries' patrols": one movement for each force named
+    definite: bool = False  # told with a definite movement noun ("the departure", "الانسحاب"): may refer back
     in_head: bool = False
 
     def role_ids(self, role: str) -> set[str]:
@@ -145,7 +145,7 @@ class MovementReader:
         for m in self.doc.within(self.doc.mentions, clause_start, trigger.start):
             if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
                     and self.doc.tokens_between(m.end, trigger.start) <= MODALITY_WINDOW \
-                    and "," not in self.doc.text[m.end:trigger.start]:
+                    and not self.doc.clause_comma(m.end, trigger.start):
                 blockers = (m.feature("not_after") or "").split("|")
                 before = self.doc.text[max(0, m.start - 30):m.start]
                 if any(b and b in before for b in blockers):
@@ -216,9 +216,11 @@ class MovementReader:
                 if self.ctx.reports(m):
                     after_source = m
                 continue
-            if in_clause_break and "," in self.doc.text[clause_break_end:m.start]:
+            if in_clause_break and self.doc.clause_comma(clause_break_end, m.start):
                 in_clause_break, role = False, last_role_before_break  # "، الذي تقوده واشنطن، من قاعدتي ..."
-            if m.category == "cues" and not (m.value == "place_noun" and self.ctx.place_refs(m)):
+            if m.category == "cues" and m.value == "pronoun_place" and self.ctx.place_refs(m):
+                role = m.feature("role")  # "منهما": from the two places just named
+            if m.category == "cues" and not (m.value in ("place_noun", "pronoun_place") and self.ctx.place_refs(m)):
                 if any(s <= m.start < e for s, e in quantity_spans):
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value == "prep_origin" and self._partitive(m, items):
@@ -392,10 +394,15 @@ class MovementReader:
                             and _types_compatible(before.movement_type, frame.movement_type)
                             and (not before.actor or not frame.actor
                                  or _family(before.actor) == _family(frame.actor))), None)
-            if partner is not None:
+            if partner is None:
+                joined.append(frame)
+            elif frame.places and not partner.places:
+                # the trigger that names the places leads ("newly arrived troops ... flew back to Jordan")
+                self._merge(frame, partner)
+                frame.sentences = partner.sentences
+                joined[joined.index(partner)] = frame
+            else:
                 self._merge(partner, frame)
-                continue
-            joined.append(frame)
         return joined
 
     def _frame(self, trigger: Mention, sentence: Sentence, items: list[Mention], window: tuple[int, int],
@@ -427,6 +434,7 @@ class MovementReader:
         )
         clause_items = [m for m in items if window[0] <= m.start < window[1]]
         self._assign_roles(frame, clause_items, trigger)
+        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)]
         for m in clause_items:
             if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
                 slot = self._asset(m)
@@ -447,6 +455,7 @@ class MovementReader:
         if self._forces_moved(trigger, clause_items):
             frame.force_moved = True
             frame.assets.setdefault("troops", AssetSlot("troops", None, None, None, "vague", ""))
+        frame.definite = self._definite(trigger)
         frame.joint = trigger.feature("joint") is not None or any(
             m.category == "cues" and m.value == "joint" and self.ctx.gap(m, trigger) <= 2 for m in clause_items)
         frame.date, frame.date_is_report = self.ctx.event_date(trigger, sentence)
@@ -494,7 +503,7 @@ class MovementReader:
         attack": people hurt and weapons that struck, not what moved."""
         return any(m.category == "cues" and ((m.value == "casualty" and self.ctx.gap(m, asset) <= 3) or
                                              (m.value == "attack" and self.ctx.gap(m, asset) == 0 and
-                                              "," not in self.doc.text[min(m.end, asset.end):max(m.start, asset.start)]))
+                                              not self.doc.clause_comma(min(m.end, asset.end), max(m.start, asset.start))))
                    for m in items)
 
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
@@ -513,6 +522,14 @@ class MovementReader:
             return True
         return False
 
+    def _inside_closed_clause(self, m: Mention, items: list[Mention], trigger: Mention) -> bool:
+        """"Moscow, which has some 4,000 troops in Syria, is redeploying units": a relative clause that
+        closes before the trigger describes its subject; its troops and places are not what moved."""
+        if m.start >= trigger.start or not self.doc.clause_comma(m.end, trigger.start):
+            return False
+        return any(c.category == "cues" and c.value == "clause_break" and c.end <= m.start and
+                   not self.doc.clause_comma(c.end, m.start) for c in items)
+
     def _continues(self, trigger: Mention) -> bool:
         """A bare motion verb after another trigger goes on telling the same movement."""
         return trigger.value == "other" and trigger.feature("dir") == "move" and not trigger.feature("convoy")
@@ -529,10 +546,14 @@ class MovementReader:
         last comma or conjunction before it."""
         if self.doc.morph.verb_first and any(trigger.prefix.startswith(c) for c in self.doc.morph.coordinator_proclitics):
             return trigger.start
-        between = self.doc.text[after:trigger.start]
-        cut = max(between.rfind(j) for j in CLAUSE_JOINS)
+        boundary = self.doc.last_clause_join(after, trigger.start)
+        # a subordinate clause ("... and the Albu Kamal area after the police left") starts at its conjunction
+        breaks = [m.start for m in self.doc.within(self.doc.mentions, after, trigger.start)
+                  if m.category == "cues" and m.value == "clause_break"]
+        if breaks and (boundary is None or breaks[-1] > boundary):
+            boundary = breaks[-1]
         # no join: what lies between is the object of the trigger before ("غادر المطار ... متجهاً نحو")
-        return after + cut + 1 if cut >= 0 else trigger.start
+        return boundary if boundary is not None else trigger.start
 
     def _share_subject(self, frames: list[Frame], triggers: list[Mention], items: list[Mention]) -> None:
         """What the sentence's subject names ("عدداً من الشاحنات وصل ... ثم عاد") moved in every verb
@@ -553,12 +574,14 @@ class MovementReader:
     def _reverse_trips(self, frames: list[Frame]) -> None:
         """"arrived in X ... only to be withdrawn", "وصل إلى X ثم عاد": leaving from where it had arrived."""
         for before, frame in zip(frames, frames[1:]):
+            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
+                continue  # another force left ("fighters moved in after the Russian police left")
             if frame.direction in ("out", "return") and not frame.role_ids(ORIGIN) and before.direction != "out":
                 frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
-        if anaphor.entry is not None and " " in anaphor.entry.surface:  # "the convoy"
+        if anaphor.feature("names_it"):  # "the convoy", "the move": the phrase itself names the movement
             return True
         return any(m.start >= anaphor.end and self.doc.tokens_between(anaphor.end, m.start) == 0 and
                    (m.category in ("assets", "triggers") or (m.category == "cues" and m.value == "troop_noun")
@@ -611,7 +634,7 @@ class MovementReader:
 
     def _earlier_telling(self, frames: list[Frame], frame: Frame) -> Frame | None:
         """The frame told just before that ``frame`` continues or retells, if any."""
-        refers_back = frame.anaphoric or self._definite(frame.trigger)
+        refers_back = frame.anaphoric or frame.definite
         siblings = [f for f in frames if frame.sentences[0] in f.sentences]
         if siblings and not refers_back:
             # the sentence already tells a movement: a second one in it ("وصل ... ثم عاد") continues
@@ -733,6 +756,7 @@ class MovementReader:
             into.actor_is_force, into.actor_text = True, frame.actor_text
         into.force_moved = into.force_moved or frame.force_moved
         into.joint = into.joint or frame.joint
+        into.definite = into.definite or frame.definite
         if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
             into.movement_type = frame.movement_type
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
