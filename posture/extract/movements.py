@@ -527,8 +527,13 @@ class MovementReader:
         closes before the trigger describes its subject; its troops and places are not what moved."""
         if m.start >= trigger.start or not self.doc.clause_comma(m.end, trigger.start):
             return False
-        return any(c.category == "cues" and c.value == "clause_break" and c.end <= m.start and
-                   not self.doc.clause_comma(c.end, m.start) for c in items)
+        for c in items:
+            if c.category == "cues" and c.value == "clause_break" and c.end <= m.start and \
+                    not self.doc.clause_comma(c.end, m.start):
+                # unless the clause tells the load ("The convoy, which included armored vehicles, headed ...")
+                return not any(k.category == "cues" and k.value == "cargo" and not k.feature("weak") and
+                               c.end <= k.start < m.start for k in items)
+        return False
 
     def _continues(self, trigger: Mention) -> bool:
         """A bare motion verb after another trigger goes on telling the same movement."""
