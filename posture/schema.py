@@ -336,7 +336,7 @@ FORCE_LEVEL_LATEST = Table(
         _c("n_claims", "INTEGER", "current claims in the window", False),
         _c("n_sources", "INTEGER", "independent sources of those claims", False),
         _c("claimed_min", "BIGINT", "lowest lower bound they claim"),
-        _c("claimed_max", "BIGINT", "highest upper bound they claim"),
+        _c("claimed_max", "BIGINT", "highest upper bound they claim (NULL when one is open above: \"more than 100\")"),
         _c("values_claimed", "VARCHAR", "the distinct stated values, ascending, comma-separated", False),
     ),
     ("series_id",),

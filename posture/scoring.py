@@ -201,6 +201,20 @@ def claims_can_pair(g: dict, p: dict) -> bool:
             and _qualifier_class(g.get("qualifier")) == _qualifier_class(p.get("qualifier")))
 
 
+def claim_slots(g: dict, p: dict) -> dict[str, bool]:
+    """Agreement of a paired claim's scored slots; a null gold ref_date or source is not scored."""
+    slots = {"qualifier": g.get("qualifier") == p.get("qualifier")}
+    if g.get("ref_date") is not None:
+        slots["ref_date"] = date_matches(g.get("ref_date"), g.get("ref_date_precision"), p.get("ref_date"))
+    if g.get("attributed_to") is not None:
+        slots["attributed_to"] = g.get("attributed_to") == p.get("attributed_to")
+    return slots
+
+
+def _claim_agreement(g: dict, p: dict) -> int:
+    return sum(claim_slots(g, p).values())
+
+
 def _pair(golds: list[dict], preds: list[dict], can_pair, agreement) -> list[tuple[int, int]]:
     candidates = [(-agreement(g, p), gi, pi) for gi, g in enumerate(golds) for pi, p in enumerate(preds)
                   if can_pair(g, p)]
@@ -327,16 +341,12 @@ def score_article(gold: ArticleGold, pred: ArticlePrediction | None, scores: Sco
             if not _score_scalar(scores, slot, gv, pv, ok):
                 errors.append(f"{slot}: gold {gv} vs predicted {pv} ({label})")
 
-    claim_pairs = _pair(gold.force_levels, pred_claims, claims_can_pair, lambda g, p: 0)
+    claim_pairs = _pair(gold.force_levels, pred_claims, claims_can_pair, _claim_agreement)
     scores.force_levels.add(len(claim_pairs), len(pred_claims) - len(claim_pairs),
                             len(gold.force_levels) - len(claim_pairs))
     for gi, pi in claim_pairs:
         g, p = gold.force_levels[gi], pred_claims[pi]
-        for slot, ok in (("qualifier", g.get("qualifier") == p.get("qualifier")),
-                         ("ref_date", g.get("ref_date") is None or date_matches(g.get("ref_date"), g.get("ref_date_precision"), p.get("ref_date"))),
-                         ("attributed_to", g.get("attributed_to") == p.get("attributed_to"))):
-            if slot != "qualifier" and g.get(slot) is None:
-                continue
+        for slot, ok in claim_slots(g, p).items():
             acc = scores.claim_accuracy[slot]
             acc.correct, acc.total = acc.correct + int(ok), acc.total + 1
             if not ok:

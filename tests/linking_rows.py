@@ -63,11 +63,13 @@ class Staged:
 
     def claim(self, claim_id: str, article_id: str, value: int, status: str, *, area: str | None = "syria",
               ref_date: str | None = None, source: str | None = None, low: int | None = None,
-              high: int | None = None, actor: str = "us", metric: str = "troops") -> None:
+              high: int | None = None, actor: str = "us", metric: str = "troops", open_above: bool = False) -> None:
+        """open_above: a figure with no upper bound ("more than 100": low=101, no value_max)."""
         self.claims.append({
             "claim_id": claim_id, "article_id": article_id, "actor": actor, "area_place_id": area, "metric": metric,
             "value": value, "value_min": low if low is not None else value,
-            "value_max": high if high is not None else value, "qualifier": "exact", "status": status,
+            "value_max": None if open_above else high if high is not None else value,
+            "qualifier": "more_than" if open_above else "exact", "status": status,
             "ref_date": date.fromisoformat(ref_date) if ref_date else None,
             "ref_date_precision": "day" if ref_date else None, "attributed_to": source,
             "evidence_text": "x", "evidence_start": 0, "evidence_end": 1, "confidence": 0.9})

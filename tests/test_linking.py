@@ -254,6 +254,25 @@ def test_force_level_series_in_time_order_and_latest_current_with_its_spread():
         (2, 2, 1350, 1650, "1400, 1500")
 
 
+def test_figures_open_above_keep_their_bounds_open():
+    """"more than 100 vehicles" is 101.., not 101..100: the upper bound stays open in events and spreads."""
+    s = Staged()
+    s.article("a1", "2025-10-08", "en", "Reuters")
+    s.report("m1", "a1", "turkey", "deployment", day="2025-10-07", source="reuters",
+             destinations=("idlib_governorate",), assets=(("military_vehicle", 100, 101, None),))
+    s.article("a2", "2025-10-08", "ar", "AFP")
+    s.report("m2", "a2", "turkey", "deployment", day="2025-10-07", source="afp",
+             destinations=("idlib_governorate",), assets=(("military_vehicle", 100, 101, None),))
+    linked = _link(s)
+    assert _groups(linked) == {frozenset({"m1", "m2"})}
+    (event,) = linked.events
+    assert (event["count"], event["count_min"], event["count_max"]) == (100, 101, None)
+    s.claim("c_bases", "a1", 120, "current", metric="bases", actor="turkey", low=121, open_above=True)
+    f = s.frames()
+    latest = force_level_latest(force_level_series(f["force_levels"], f["articles"], f["near_duplicates"], RULES), RULES)
+    assert [(r["claimed_min"], r["claimed_max"]) for r in latest] == [(121, None)]
+
+
 def test_invalid_settings_are_refused_with_the_reason():
     with pytest.raises(ValueError, match="coarsest_precision"):
         LinkingRules(coarsest_precision="decade")

@@ -66,3 +66,14 @@ def test_figures_per_language_and_overall():
     assert round(figures["ar"]["slot_destinations_f1"], 3) == 0.667  # one extra predicted destination
     assert figures["ar"]["slot_attributed_to_f1"] == 0.0
     assert round(figures["all"]["force_level_f1"], 3) == 0.667
+
+
+def test_equal_claims_of_two_sources_pair_with_the_prediction_that_agrees_on_more_slots():
+    claim = {"actor": "us", "metric": "troops", "value": 2000, "status": "current", "qualifier": "approx"}
+    gold = ArticleGold("a", "en", [], [{**claim, "attributed_to": "pentagon"}, {**claim, "attributed_to": "nyt"}])
+    # listed in the order that pairs wrongly when agreement is ignored
+    pred = ArticlePrediction("id", "a.txt", "en", movements=[], force_levels=[
+        {**claim, "attributed_to": "nyt"}, {**claim, "attributed_to": "pentagon"}])
+    figures = evaluate([gold], {"a": pred}).figures()
+    assert figures["en"]["force_level_f1"] == 1.0
+    assert figures["en"]["force_level_attributed_to_accuracy"] == 1.0

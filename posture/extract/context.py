@@ -7,7 +7,7 @@ which actor a clause is about, which source a sentence is attributed to, and whi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posture.extract.dates import DateMention
 from posture.extract.document import Document, Sentence
@@ -26,8 +26,14 @@ NOUN_FEATURES = {
     "village": ("village", "town"),
     "country": ("country",),
     "port": ("port", "military_base"),
-    "area": ("region", "town", "city", "village", "mountain", "governorate"),
+    # "المنطقة", "the area": whatever was named just before in the sentence (see LOCAL_REFERENTS)
+    "area": ("region", "town", "city", "village", "mountain", "governorate", "dam", "military_base", "air_base",
+             "airport", "oil_field", "gas_field", "border_crossing", "outpost"),
 }
+# Nouns for an area refer back only to a place named earlier in their own sentence.
+LOCAL_REFERENTS = ("area",)
+# A noun refers back to the last place of exactly its kind when one was named ("المطار" -> the airport).
+EXACT_REFERENT = {"airport": ("airport",), "crossing": ("border_crossing",)}
 # Without a noun, an ambiguous name means the most specific kind of place first.
 DEFAULT_PRIORITY = ("military_base", "air_base", "oil_field", "gas_field", "airport", "border_crossing",
                     "city", "town", "village", "mountain", "dam", "port", "governorate", "region", "country")
@@ -51,12 +57,13 @@ class ArticleContext:
         self.places_at: dict[int, list[PlaceRef]] = {}  # by mention start
         self._resolve_places()
         self._named_sources: list[tuple[int, str]] = self._collect_sources()
+        self._resolved = self._resolve_actor_anaphora()
 
     # ------------------------------------------------------------ places
 
     def _noun_before(self, mention: Mention) -> Mention | None:
         """The place noun right before a name (قاعدة حميميم, محافظة الحسكة, the city of ...)."""
-        for m in reversed(self.doc.mentions):
+        for m in reversed(self.doc.within(self.doc.mentions, 0, mention.start)):
             if m.end > mention.start:
                 continue
             if self.doc.tokens_between(m.end, mention.start) > 2:
@@ -81,9 +88,13 @@ class ArticleContext:
     def _resolve_places(self) -> None:
         doc = self.doc
         history: list[Place] = []
+        named_at: list[int] = []  # where each place of the history was named
+        locating: set[int] = set()  # indexes of history places that only locate the one before
         admin1_names = {p.admin1 for m in doc.places() for pid in m.place_ids
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
         for m in doc.mentions:
+            if m.category == PLACE and self._adjective_reading(m):
+                continue  # "آلية تركية": the adjective, not Turkey
             if m.category == PLACE:
                 candidates = [self.gazetteer.get(pid) for pid in m.place_ids]
                 sentence = doc.sentence_of(m.start)
@@ -92,27 +103,52 @@ class ArticleContext:
                 place = self._choose(candidates, self._noun_before(m), near & admin1_names)
                 self.places_at[m.start] = [PlaceRef(place.place_id, m)]
                 history.append(place)
+                named_at.append(m.start)
+                if self._after_locator(m):
+                    locating.add(len(history) - 1)  # "بريف دير الزور": it locates, it is not a place of its own
+            elif m.category == "cues" and m.value == "pronoun_place":
+                sentence_start = doc.sentence_of(m.start).start
+                local = [p for i, (p, at) in enumerate(zip(history, named_at)) if at >= sentence_start and i not in locating]
+                count = 2 if m.feature("number") == "dual" else 1
+                if local:
+                    self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in local[-count:]]
             elif m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
+                count = 2 if m.dual else 1
+                pool = history
+                if kind in LOCAL_REFERENTS:  # "المنطقة", "the area": only a place named just before, in the sentence
+                    sentence_start = doc.sentence_of(m.start).start
+                    pool = [p for p, at in zip(history, named_at) if at >= sentence_start]
                 found: list[Place] = []
-                for place in reversed(history):
+                exact = [p for p in reversed(pool) if p.feature_type in EXACT_REFERENT.get(kind, ())]
+                for place in exact or reversed(pool):  # "المطار": the airport named before, not the air base
                     if place.feature_type in wanted and place not in found:
                         found.append(place)
-                    if len(found) == (2 if m.dual else 1):
+                    if len(found) == count:
                         break
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
 
+    def _after_locator(self, name: Mention) -> bool:
+        return any(c.category == "cues" and c.value == "locator" and c.end <= name.start and
+                   self.doc.tokens_between(c.end, name.start) == 0 for c in self.doc.near(name))
+
+    def _adjective_reading(self, name: Mention) -> bool:
+        """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""
+        if not any(a.category == "actors" and a.feature("kind") in ("adj", "metonym") and
+                   (a.start, a.end) == (name.start, name.end) for a in self.doc.near(name)):  # "رتلاً روسياً"
+            return False
+        return any(m.end <= name.start and self.doc.tokens_between(m.end, name.start) == 0 and
+                   m.category in ("assets", "triggers", "actors") for m in self.doc.near(name))
+
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
-        if noun.feature("number") == "pl" or noun.feature("kind") in ("area", "governorate"):
-            return False  # "القواعد الأميركية", "the region": no single place to point back to
-        definite = "ال" in noun.prefix or noun.value.startswith("the ") or self.doc.text[
-            noun.core_start:noun.core_end].startswith(("ال", "the "))
-        if not definite or noun.suffix not in ("", "ين", "ان", "ي"):
-            return False
-        for m in self.doc.mentions:
+        if noun.feature("number") == "pl" or noun.feature("kind") == "governorate":
+            return False  # "القواعد الأميركية": no single place to point back to
+        if not self.doc.definite(noun) or (noun.suffix and noun.suffix not in self.doc.morph.dual_suffixes):
+            return False  # "قاعدتها": a possessed noun
+        for m in self.doc.near(noun):
             if m.start >= noun.end and self.doc.tokens_between(noun.end, m.start) <= 1 and m.category == PLACE:
                 return False
         return True
@@ -134,34 +170,78 @@ class ArticleContext:
     # ------------------------------------------------------------ actors
 
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
-        return [m for m in self.doc.in_sentence(self.doc.mentions, sentence) if m.category == "actors"]
+        return [self._resolved[m.start] if m.start in self._resolved else m
+                for m in self.doc.in_sentence(self.doc.mentions, sentence)
+                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)]
 
-    def _adversary(self, m: Mention) -> bool:
+    def _resolve_actor_anaphora(self) -> dict[int, Mention]:
+        """"الجيش", "the army": the last actor named before with the same head noun ("الجيش السوري")."""
+        resolved: dict[int, Mention] = {}
+        named: list[Mention] = []
+        for m in self.doc.mentions:
+            if m.category != "actors":
+                continue
+            head = m.feature("head")
+            if m.value == "-" and head:
+                earlier = next((n for n in reversed(named) if head in n.entry.surface.split()), None) if named else None
+                if earlier is not None:
+                    resolved[m.start] = replace(m, value=earlier.value)
+            elif m.entry is not None:
+                named.append(m)
+        return resolved
+
+    def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
-                   and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.mentions)
+                   and self.doc.tokens_between(c.end, m.start) <= 1 for c in self.doc.near(m))
+
+    def in_sentences(self, m: Mention) -> bool:
+        """Inside a sentence of the body or head, not in a dateline ("دمشق -")."""
+        sentence = self.doc.sentence_of(m.start)
+        return sentence.start <= m.start < sentence.end
 
     def main_actor(self) -> str | None:
         """The actor the article is mostly about (most mentioned; first on ties)."""
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and not self._adversary(m):
+                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
 
-    def actor_near(self, position: int, sentence: Sentence, window: tuple[int, int] | None = None
-                   ) -> tuple[str | None, Mention | None]:
-        """The actor of a clause: the subject-side actor mention closest to ``position`` in the window
-        (before it in English, after an Arabic verb or noun first), else in the sentence, else the
-        article's main actor."""
-        candidates = [m for m in self.actor_mentions(sentence) if not self._adversary(m)]
+    def _modifies_a_locator(self, m: Mention) -> bool:
+        """"the Syrian-Iraqi border", "الحدود العراقية": a nationality that says where, not who."""
+        if m.feature("kind") != "adj":
+            return False
+        return any(c.category == "cues" and c.value == "locator" and self.gap(c, m) == 0 and
+                   (c.start >= m.end) == (not self.doc.morph.adjective_after_noun) for c in self.doc.near(m))
+
+    def _passive_agent(self, m: Mention) -> bool:
+        return self.doc.text[max(0, m.start - 3):m.start] == "by "
+
+    def actor_near(self, trigger: Mention, sentence: Sentence, window: tuple[int, int] | None = None,
+                   sentence_wide: bool = True) -> tuple[str | None, Mention | None]:
+        """The actor of a clause: the subject-side actor mention closest to the trigger in the window
+        (before it in English, after an Arabic verb or noun first), else in the sentence when
+        ``sentence_wide``, else the article's main actor; (None, None) when nothing fits."""
+        position = trigger.start
+        candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
+                      and not self._modifies_a_locator(m)]
+        if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
+            # an English verb's subject comes before it; after it, only the agent of a passive
+            candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]
+        # not an actor inside a relative clause after the trigger ("وصل إلى حقل العمر حيث تتمركز قوات التحالف")
+        candidates = [m for m in candidates if m.end <= position or not any(
+            c.category == "cues" and c.value in ("clause_break", "locative_relative") and trigger.end <= c.start < m.start
+            for c in self.doc.in_sentence(self.doc.mentions, sentence))]
         if window:
             inside = [m for m in candidates if window[0] <= m.start < window[1]]
+            if not inside and not sentence_wide:
+                return None, None
             candidates = inside or candidates
         if candidates:
-            subject_after = self.doc.language == "ar"
+            subject_after = self.doc.morph.verb_first
 
             def distance(m: Mention) -> tuple[int, int]:
                 after = m.start >= position
@@ -170,17 +250,66 @@ class ArticleContext:
                 return (gap + side_penalty + (3 if m.feature("kind") == "metonym" else 0), m.start)
             best = min(candidates, key=distance)
             return best.value, best
+        if not sentence_wide:
+            return None, None
         return self.main_actor(), None
+
+    def describes_an_asset(self, m: Mention) -> bool:
+        """"Two U.S. military cargo planes": a force name used as the adjective of the vehicle after it."""
+        return any(n.category == "assets" and n.value != "troops" and n.start >= m.end and
+                   self.doc.tokens_between(m.end, n.start) == 0 for n in self.doc.near(m))
+
+    def counts_a_force(self, m: Mention) -> bool:
+        """"عدد القوات", "عدد العسكريين الأميركيين", "the number of U.S. troops": the size of a force
+        is what the sentence gives, not a load (not "عدداً من الجنود", a number of soldiers)."""
+        if m.category != "cues":
+            return False
+        if m.value == "troop_count":
+            return True
+        if m.value != "count_noun":
+            return False
+        return any(n.start >= m.end and self.doc.tokens_between(m.end, n.start) == 0 and (
+            (n.category == "cues" and n.value == "troop_noun") or (n.category == "actors" and n.feature("kind") == "force")
+            or (n.category == "assets" and n.value == "troops")) for n in self.doc.near(m))
 
     # ------------------------------------------------------------ sources
 
+    def gap(self, a: Mention, b) -> int:
+        """Word tokens between two spans, whichever comes first (0 when they touch or overlap)."""
+        if a.end <= b.start:
+            return self.doc.tokens_between(a.end, b.start)
+        if b.end <= a.start:
+            return self.doc.tokens_between(b.end, a.start)
+        return 0
+
     def _speech_nearby(self, mention: Mention) -> bool:
-        for m in self.doc.mentions:
-            if m.category == "cues" and m.value == "speech":
-                gap = self.doc.tokens_between(min(m.end, mention.start), max(m.start, mention.end))
-                if gap <= 3 and self.doc.sentence_of(m.start) == self.doc.sentence_of(mention.start):
-                    return True
+        """A reporting verb within a few words of the name ("the coalition said", "أكدت وزارة الدفاع")."""
+        sentence = self.doc.sentence_of(mention.start)
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        return any(m.category == "cues" and m.value == "speech" and self.gap(m, mention) <= 2 and
+                   (not self._is_also_a_trigger(m, mentions) or self.quotes(m, mentions)) for m in mentions)
+
+    @staticmethod
+    def _is_also_a_trigger(cue: Mention, mentions: list[Mention]) -> bool:
+        return any(t.category == "triggers" and (t.start, t.end) == (cue.start, cue.end) for t in mentions)
+
+    def quotes(self, verb: Mention, mentions: list[Mention]) -> bool:
+        """"نقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for quoting, followed by its
+        source or by عن (not "نقلت مروحيات تابعة للتحالف معدات": helicopters moved equipment)."""
+        for m in mentions:
+            if m.start < verb.end or self.gap(verb, m) > 0:
+                continue
+            if m.category == "sources" and not m.feature("speech") and not m.feature("anaphoric"):
+                return True
+            if m.category == "cues" and m.value == "report_from":
+                return True
         return False
+
+    def reports(self, m: Mention) -> bool:
+        """Whether a source mention names who reports (not a name that is only an actor here)."""
+        return m.category == "sources" and ((m.start, m.value) in self._named_sources or
+                                            (m.feature("anaphoric") is not None and
+                                             (m.feature("reports") is not None or self._speech_nearby(m))))
 
     def _collect_sources(self) -> list[tuple[int, str]]:
         named = []
@@ -198,7 +327,7 @@ class ArticleContext:
             if m.category != "sources":
                 continue
             if m.feature("anaphoric"):
-                if not self._speech_nearby(m):
+                if not (m.feature("reports") or self._speech_nearby(m)):
                     continue  # "موقف الوزارة": the ministry is talked about, not quoted
                 earlier = self._outer_source_before(sentence)
                 if earlier:
@@ -208,7 +337,16 @@ class ArticleContext:
                 continue
             if (m.start, m.value) in self._named_sources:
                 return m.value
+        if self._unnamed_speaker(sentence):
+            return self._outer_source_before(sentence)
         return None
+
+    def _unnamed_speaker(self, sentence: Sentence) -> bool:
+        """"وأضاف أن ...", "وأوضح أن": a reporting verb opening the sentence with no speaker named."""
+        words = self.doc.text[sentence.start:sentence.end].split()
+        return len(words) > 1 and words[1] in self.doc.morph.complementizers and any(
+            m.category == "cues" and m.value == "speech" and self.doc.tokens_between(sentence.start, m.start) == 0
+            for m in self.doc.in_sentence(self.doc.mentions, sentence))
 
     def _outer_source_before(self, sentence: Sentence) -> str | None:
         """The first source named by the last earlier sentence that names one (the reporter,
@@ -221,33 +359,37 @@ class ArticleContext:
 
     # ------------------------------------------------------------ dates
 
-    def date_near(self, position: int, sentence: Sentence, window: tuple[int, int] | None = None
-                  ) -> DateMention | None:
-        """The date closest to ``position`` in the sentence, one inside the clause ``window`` first."""
+    def date_near(self, position: int, sentence: Sentence) -> DateMention | None:
         dates = self.doc.in_sentence(self.doc.dates, sentence)
-        if window:
-            dates = [d for d in dates if window[0] <= d.start < window[1]] or dates
         if not dates:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, position), max(d.start, position)),
                                          d.start))
 
-    def date_before(self, sentence: Sentence) -> DateMention | None:
-        """The date a sentence that tells none goes on from: the last one told earlier in its
-        paragraph, else the lead's news date ("اليوم الخميس", "on Friday") when the lead comes first.
-        Not across a change of source: another source's report may be of another time."""
-        source = self.source_of(sentence)
-        earlier = [d for d in self.doc.dates
-                   if d.start < sentence.start and self.doc.sentence_of(d.start).paragraph == sentence.paragraph
-                   and not self.doc.sentence_of(d.start).in_head]
-        lead = next((s for s in self.doc.sentences if not s.in_head), None)
-        if earlier:
-            found = earlier[-1]
-        elif lead is not None and lead.index < sentence.index:
-            news = [d for d in self.doc.in_sentence(self.doc.dates, lead) if d.relative and d.precision == "day"]
-            found = news[0] if news else None
-        else:
-            found = None
-        if found is None or source is None or self.source_of(self.doc.sentence_of(found.start)) == source:
-            return found
-        return None
+    def dates_the_report(self, d: DateMention) -> bool:
+        """"said on Thursday", "أفاد المرصد، اليوم الاثنين، بأن": the day it was told, not the day it happened."""
+        sentence = self.doc.sentence_of(d.start)
+        for m in self.doc.in_sentence(self.doc.mentions, sentence):
+            if m.end <= d.start and self.doc.tokens_between(m.end, d.start) <= 3 and (
+                    (m.category == "cues" and m.value == "speech") or m.category == "sources"):
+                between = [t for t in self.doc.in_sentence(self.doc.mentions, sentence)
+                           if t.category == "triggers" and m.end <= t.start < d.start]
+                if not between:
+                    return True
+        return False
+
+    def event_date(self, trigger: Mention, sentence: Sentence, clause: tuple[int, int]
+                   ) -> tuple[DateMention | None, bool]:
+        """The date of a movement: the nearest date that tells when it happened, one inside the trigger's
+        own clause first ("هبطت ... منذ مطلع الأسبوع، فيما غادرت ... قبل ثلاثة أيام"), else the date it
+        was reported; and whether it is the latter."""
+        dates = self.doc.in_sentence(self.doc.dates, sentence)
+        dates = [d for d in dates if clause[0] <= d.start < clause[1]] or dates
+        if not dates:
+            return None, False
+        told = {d.start for d in dates if self.dates_the_report(d)}
+        happened = [d for d in dates if d.start not in told]
+        pool = happened or dates
+        best = min(pool, key=lambda d: (self.doc.tokens_between(min(d.end, trigger.start), max(d.start, trigger.start)),
+                                        d.start))
+        return best, best.start in told

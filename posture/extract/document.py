@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
 from posture.extract.dates import DateMention, find_dates
-from posture.extract.matcher import PLACE, Matcher, Mention
+from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
 from posture.extract.numbers import Quantity, find_quantities
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
@@ -19,9 +19,15 @@ _ABBREVIATION = re.compile(
     r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_CLAUSE_COMMA = re.compile(r",(?!\d)")  # a comma between clauses, not the one in "2,000"
+_WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
 _DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
+
+
+def _start(item) -> int:
+    return item.start
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Document:
     quantities: list[Quantity]
     dates: list[DateMention]
     _token_starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+    _places: list[Mention] | None = None
 
     @property
     def text(self) -> str:
@@ -57,11 +65,20 @@ class Document:
         return bisect_right(self._token_starts, end - 1) - bisect_right(self._token_starts, start - 1)
 
     def sentence_of(self, position: int) -> Sentence:
-        starts = [s.start for s in self.sentences]
-        return self.sentences[max(0, bisect_right(starts, position) - 1)]
+        if not self._sentence_starts:
+            self._sentence_starts = [s.start for s in self.sentences]
+        return self.sentences[max(0, bisect_right(self._sentence_starts, position) - 1)]
+
+    def within(self, items, start: int, end: int):
+        """The items (sorted by start: mentions, quantities, dates) that start in [start, end)."""
+        return items[bisect_left(items, start, key=_start):bisect_left(items, end, key=_start)]
 
     def in_sentence(self, items, sentence: Sentence):
-        return [m for m in items if sentence.start <= m.start < sentence.end]
+        return self.within(items, sentence.start, sentence.end)
+
+    def near(self, mention) -> list[Mention]:
+        """The mentions of the sentence a mention is in: where its neighbours are looked for."""
+        return self.in_sentence(self.mentions, self.sentence_of(mention.start))
 
     def original_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Folded span -> (start, end, text) in the body, trimmed of surrounding spaces and quotes."""
@@ -71,8 +88,51 @@ class Document:
         o_start += text.find(stripped) if stripped else 0
         return o_start, o_start + len(stripped), stripped
 
+    @property
+    def morph(self) -> Morphology:
+        return load_morphology(self.language)
+
+    def word_before(self, position: int) -> str:
+        """The word right before a folded offset ("" at the start of the text)."""
+        words = self.text[max(0, position - 30):position].split()
+        return words[-1] if words else ""
+
+    def clause_comma(self, start: int, end: int) -> bool:
+        """Whether a comma that separates clauses lies in [start, end)."""
+        return _CLAUSE_COMMA.search(self.text, start, max(start, end)) is not None
+
+    def last_clause_join(self, start: int, end: int) -> int | None:
+        """Where the last coordinated clause in [start, end) begins: after its comma, or at its joiner
+        ("and", "then", "ثم", a word with و)."""
+        best = None
+        for comma in _CLAUSE_COMMA.finditer(self.text, start, max(start, end)):
+            best = comma.end()
+        morph = self.morph
+        for word in _WORD.finditer(self.text, start, max(start, end)):
+            w = word.group()
+            if w in morph.clause_joiners or (len(w) > 2 and w[0] in morph.clause_joiners and w[0] in morph.coordinator_proclitics):
+                best = max(best or 0, word.start())
+        return best
+
+    def joined_to_previous(self, mention: Mention) -> bool:
+        """A name or figure joined to the one before it: "X and Y", "X, Y", "X والحسكة"."""
+        if any(mention.prefix.startswith(p) for p in self.morph.coordinator_proclitics if p):
+            return True
+        return self.word_before(mention.start) in self.morph.coordinators or \
+            self.text[:mention.start].rstrip().endswith(",")
+
+    def definite(self, mention: Mention) -> bool:
+        """"the convoy", "الانسحاب", "بالقاعدة": a noun with the definite article."""
+        core = self.text[mention.core_start:mention.core_end]
+        if self.word_before(mention.start) in self.morph.definite_articles or \
+                core.split(" ", 1)[0] in self.morph.definite_articles:  # "the city" as one entry
+            return True
+        return any(mention.prefix.endswith(a) or core.startswith(a) for a in self.morph.article_prefixes)
+
     def places(self) -> list[Mention]:
-        return [m for m in self.mentions if m.category == PLACE]
+        if self._places is None:
+            self._places = [m for m in self.mentions if m.category == PLACE]
+        return self._places
 
 
 def _head_end(text: str) -> int:

@@ -83,7 +83,7 @@ class Extractor:
 
     def _movement_rows(self, doc: Document, frame: Frame, tables: ExtractionTables) -> None:
         start, end, evidence = doc.original_span(*frame.evidence)
-        movement_id = _id(doc.article_id, "movement", frame.trigger.start, start)
+        movement_id = _id(doc.article_id, "movement", frame.trigger.start, start, frame.actor)
         tables.movement_reports.append({
             "movement_id": movement_id,
             "article_id": doc.article_id,

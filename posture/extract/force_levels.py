@@ -21,6 +21,8 @@ from posture.extract.numbers import Quantity
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
 TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
 CUE_WINDOW = 8  # tokens before a number that its status cues may sit
+PAST_WINDOW = 4  # a past tense further away tells about something else ("no decision had been taken on ... the two bases")
+COUNTED_NOUN_CUES = ("place_noun", "base_noun", "troop_noun", "casualty", "attack", "nationality")
 
 
 @dataclass
@@ -68,10 +70,14 @@ class ForceLevelReader:
 
     def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
         for m in mentions:
+            if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW and (
+                    (m.category == "cues" and m.value in ("attack", "casualty")) or
+                    (m.category == "assets" and m.value != "troops")):
+                return None  # "150 attacks on U.S. bases", "20 trucks": the number counts the nearer noun
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
-                if m.category == "cues" and m.value in ("troop_noun", "base_noun"):
-                    return m
-                if m.category == "actors" and m.feature("kind") == "force":
+                if m.category == "cues" and m.value in ("troop_noun", "base_noun") and not m.feature("unit"):
+                    return m  # not "3 brigades": units are not a head count
+                if m.category == "actors" and m.feature("kind") == "force" and not self.ctx.describes_an_asset(m):
                     return m
                 if m.category == "assets" and m.value == "troops":
                     return m
@@ -80,18 +86,21 @@ class ForceLevelReader:
         return None
 
     def _adjectives(self, start: int, end: int) -> int:
-        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.mentions
-                   if m.category == "actors" and m.feature("kind") == "adj" and start <= m.start and m.end <= end)
+        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
+                   if m.category == "actors" and m.feature("kind") == "adj" and m.end <= end)
 
     def _metric_of_noun(self, noun: Mention) -> str:
         return "bases" if noun.category == "cues" and noun.value == "base_noun" else "troops"
 
     def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
-        if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "troop_count")):
+        if any(m.category == "cues" and m.feature("period") for m in mentions):
+            return False  # "had deployed 7,000 fighters in Syria at the peak of the war"
+        if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
+                m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
-                if self._gap(q, m) <= TRIGGER_WINDOW:
+                if self._gap(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
 
@@ -104,18 +113,22 @@ class ForceLevelReader:
         return 0
 
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
-        if self._cues_before(mentions, q.start, ("change_up_past",), window=CUE_WINDOW + 4):
+        if self._cues_before(mentions, q.number_start, ("change_up_past",), window=CUE_WINDOW + 4):
             return "past"
-        if self._cues_before(mentions, q.start, ("change_down",), window=CUE_WINDOW + 4) and \
+        if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
-        if self._cues_before(mentions, q.start, ("past",)):
-            return "past"
-        if self._cues_before(mentions, q.start, ("planned",), window=CUE_WINDOW + 4) or \
+        if self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW) or any(
+                m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
+                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
+            return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
+        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or any(
+                m.category == "cues" and m.value == "modal" and m.feature("plan") and m.end <= q.number_start and
+                self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW for m in mentions) or \
                 any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
                     self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
             return "planned"
-        if any(m.future for m in mentions if m.end <= q.start):
+        if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
 
@@ -151,7 +164,7 @@ class ForceLevelReader:
         quantities = self.doc.in_sentence(self.doc.quantities, sentence)
         claims: list[Claim] = []
         source = self.ctx.source_of(sentence)
-        troop_context = bool(self._cues_in(mentions, ("troop_count",)))
+        troop_context = any(self.ctx.counts_a_force(m) for m in mentions)
         anchored: list[tuple[Quantity, str]] = []
         for q in quantities:
             if q.value is None and q.qualifier == "vague":
@@ -162,32 +175,30 @@ class ForceLevelReader:
                 metric = "troops"
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
+            if metric is None and self._bare(q, mentions):
+                metric = self._metric_of_range_end(q, quantities, mentions)  # "from roughly 1,500 to about 900 troops"
             if metric is None and anchored and self._bare(q, mentions) and \
                     self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
                                                            "prep_destination"), window=3):
                 metric = anchored[-1][1]
+            if metric is None and anchored and self._bare(q, mentions) and self._coordinated_figure(q, anchored[-1][0]):
+                metric = anchored[-1][1]  # "around 900 troops in Syria and 2,500 in Iraq"
             if metric is None:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
             anchored.append((q, metric))
-
+        duals = self._dual_bases(sentence, mentions, quantities)
+        anchored += [(q, "bases") for q in duals]
         closures = self._cues_in(mentions, ("closure",))
-        of_total = self._cues_in(mentions, ("of_total",))
-        bases = [q for q, metric in anchored if metric == "bases"]
+        parts, totals = self._closed_of_total(closures, anchored, [q for q in quantities if q.value is not None] + duals,
+                                              mentions)
         for q, metric in anchored:
-            status = self._status(q, mentions, sentence)
-            if metric == "bases" and closures:
-                status = "current"
+            if q in parts:
+                continue
+            status = "current" if q in totals else self._status(q, mentions, sentence)
             claims.append(self._claim(q, metric, status, sentence, source))
-        # "إغلاق 3 من أصل 8 قواعد", "of the eight bases, three are being shut": the part is closures, planned
-        if closures and bases:
-            for q in quantities:
-                if q in bases or q.value is None:
-                    continue
-                if of_total or any(abs(self.doc.tokens_between(min(c.end, q.start), max(c.start, q.end))) <= 4
-                                   for c in closures):
-                    claims.append(self._claim(q, "base_closures", "planned", sentence, source))
+        claims.extend(self._claim(q, "base_closures", "planned", sentence, source) for q in parts)
         claims.extend(self._full_withdrawals(sentence, mentions, source))
         # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
         for i, claim in enumerate(claims[:-1]):
@@ -197,10 +208,59 @@ class ForceLevelReader:
                 claim.status = "current"
         return claims
 
+    def _closed_of_total(self, closures: list[Mention], anchored: list[tuple[Quantity, str]], candidates: list[Quantity],
+                         mentions: list[Mention]) -> tuple[list[Quantity], list[Quantity]]:
+        """Bases to be closed, and the totals they are part of: "إغلاق 3 من أصل 8 قواعد" (3 closures of 8
+        bases), "Two of the coalition's four bases will be handed over", "Of the eight bases, three are
+        being shut", "will close 3 bases" (3 closures, no total)."""
+        if not closures:
+            return [], []
+        base_counts = [q for q, metric in anchored if metric == "bases"]
+        totals = [q for q in base_counts for o in self._cues_in(mentions, ("of_total",))
+                  if o.end <= q.start and self.doc.tokens_between(o.end, q.start) <= 3]
+        if totals:
+            parts = [q for q in candidates if q not in totals and q.number_start < totals[0].start and
+                     not any(q.start <= t.start < q.end for t in totals)]
+            if not parts:  # "Of the eight bases ..., three are being shut": the part comes after
+                parts = [q for q in candidates if q not in totals and q.start > totals[0].end and
+                         any(self._gap(q, c) <= 4 for c in closures)]
+            return parts[:1], totals[:1]
+        near = [q for q in base_counts if any(self._gap(q, c) <= 4 for c in closures)]
+        return near, []
+
+    def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
+        """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
+        tells a movement (then "القاعدتين" is where it went) or a number already counts the noun."""
+        if any(m.category == "triggers" and not m.feature("presence") for m in mentions):
+            return []
+        duals = []
+        for m in mentions:
+            if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
+                    not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
+                duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
+        return duals
+
     def _change_pair(self, first: Claim, second: Claim) -> bool:
         between = self.doc.text[first.anchor:second.anchor]
         return self.doc.tokens_between(first.anchor, second.anchor) <= 6 and any(
             w in between for w in (" الي ", " to ", " down to ", " الى "))
+
+    def _metric_of_range_end(self, q: Quantity, quantities: list[Quantity], mentions: list[Mention]) -> str | None:
+        """"from 1,500 to 900 troops", "من 2000 إلى 1400 جندي": the first number counts what the second does."""
+        for nxt in quantities:
+            if nxt.start < q.end or self.doc.tokens_between(q.end, nxt.start) > 2:
+                continue
+            if any(m.category == "cues" and m.value in ("prep_destination", "change_down") and q.end <= m.start < nxt.start
+                   for m in mentions):
+                noun = self._noun_after(nxt, mentions)
+                return self._metric_of_noun(noun) if noun else None
+        return None
+
+    def _coordinated_figure(self, q: Quantity, previous: Quantity) -> bool:
+        """A number joined by "and"/"و" to a figure a few words before it, with no noun of its own."""
+        return self.doc.tokens_between(previous.end, q.start) <= 6 and (
+            self.doc.word_before(q.start) in self.doc.morph.coordinators or
+            any(self.doc.text[q.start:q.number_start].startswith(p) for p in self.doc.morph.coordinator_proclitics if p))
 
     def _troop_noun_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         return any(m.category == "cues" and m.value == "troop_noun" and m.end <= q.start
@@ -213,7 +273,8 @@ class ForceLevelReader:
         rest = self.doc.text[q.end:self.doc.sentence_of(q.start).end].lstrip()
         if not rest or not rest[0].isalnum():
             return True
-        return any(m.category == "cues" and m.value == "function_word" and m.start >= q.end
+        # the next word is a particle or a time phrase ("at the start of", "following"), not a noun it counts
+        return any(m.category == "cues" and m.value not in COUNTED_NOUN_CUES and m.start >= q.end
                    and self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
 
     def _actor_for(self, q: Quantity, sentence: Sentence) -> str | None:
@@ -226,7 +287,7 @@ class ForceLevelReader:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
                 gap = self.doc.tokens_between(q.end, m.start)
-                if gap > 4 or "," in self.doc.text[q.end:m.start]:
+                if gap > 4 or self.doc.clause_comma(q.end, m.start):
                     continue
             else:
                 gap = 0
@@ -237,9 +298,30 @@ class ForceLevelReader:
             return best[2]
         return self.ctx.main_actor()
 
+    def _date_for(self, q: Quantity, status: str, sentence: Sentence):
+        """The date of a figure: the nearest in the sentence, not across a relative clause ("الذي أنشئ
+        عام 2014"), and for a past figure not the day of the report ("500 remain today, compared with 2,000")."""
+        published = self.doc.published
+        dates = [d for d in self.doc.in_sentence(self.doc.dates, sentence) if not self._relative_clause_between(q, d)
+                 and not (status == "past" and published is not None and d.date >= published)]
+        if not dates:
+            return None
+        return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, q.start), max(d.start, q.end)), d.start))
+
+    def _relative_clause_between(self, q, other) -> bool:
+        """A relative clause opens or closes between a number and another mention ("الذي أنشئ عام 2014",
+        "Moscow, which has some 4,000 troops in Syria, is redeploying")."""
+        start, end = (q.end, other.start) if q.end <= other.start else (other.end, q.start)
+        if any(m.category == "cues" and m.value == "clause_break" for m in self.doc.within(self.doc.mentions, start, end)):
+            return True
+        sentence = self.doc.sentence_of(q.start)
+        opener = [m for m in self.doc.within(self.doc.mentions, sentence.start, q.start)
+                  if m.category == "cues" and m.value == "clause_break" and not self.doc.clause_comma(m.end, q.start)]
+        return bool(opener) and other.start >= q.end and self.doc.clause_comma(q.end, other.start)
+
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
         actor = self._actor_for(q, sentence)
-        date = self.ctx.date_near(q.start, sentence)
+        date = self._date_for(q, status, sentence)
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
                      self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)
 
@@ -280,8 +362,9 @@ class ForceLevelReader:
             if sentence.in_head:
                 continue
             for claim in self.claims_of_sentence(sentence):
+                # the same figure from another source is another claim (the report vs the paper it cites)
                 key = (_family(claim.actor), claim.metric, claim.value, claim.status,
-                       "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier)
+                       "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier, claim.source)
                 if key in seen:
                     continue  # a claim repeated in one article is one row
                 seen.add(key)

@@ -16,6 +16,7 @@ from functools import cache
 import ahocorasick
 
 from posture.extract.lexicon import LEXICON_DIR, Entry, Lexicon
+from posture.text.normalize import fold
 
 PLACE = "place"
 
@@ -32,13 +33,24 @@ class Morphology:
     name_suffixes: frozenset[str]
     ta_marbuta: str
     ta_open: str
+    singular_determiners: frozenset[str] = frozenset()  # words that make a singular noun mean one
+    construct_dual_endings: frozenset[str] = frozenset()  # a dual head before its genitive (طائرتا / طائرتي)
+    coordinators: frozenset[str] = frozenset()  # words that join two names or figures (and, و)
+    coordinator_proclitics: frozenset[str] = frozenset()  # ... written on the next word (والحسكة)
+    infinitive_markers: frozenset[str] = frozenset()  # a word before a verb of purpose (to)
+    infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
+    definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
+    complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
+    clause_joiners: frozenset[str] = frozenset()  # words that open a coordinated clause (and, then, ثم)
+    verb_first: bool = False  # the subject follows the verb (غادرت القوات القاعدة); else it comes before
+    adjective_after_noun: bool = False  # "القوات التركية"; else "Turkish forces"
 
 
 @cache
 def load_morphology(language: str) -> Morphology:
     raw = json.loads((LEXICON_DIR / language / "morphology.json").read_text(encoding="utf-8"))
     raw.pop("_comment", None)
-    return Morphology(**{k: (frozenset(v) if isinstance(v, list) else v) for k, v in raw.items()})
+    return Morphology(**{k: (frozenset(fold(w) for w in v) if isinstance(v, list) else v) for k, v in raw.items()})
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class _Pattern:
     pos: str  # noun, verb, name, particle
     lam_stripped: bool  # the key is the surface without its leading ال (matches after لل)
     ta_open: bool  # the key ends in open ta: a feminine noun before an ending
+    dual_form: bool = False  # the key is the dual of a two-word noun phrase ("طائرتا شحن", "عربتين مدرعتين")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -109,6 +122,22 @@ class Matcher:
             add(surface[2:], _Pattern(category, value, entry, place_ids, pos, True, False))
         if m.ta_marbuta and pos == "noun" and surface.endswith(m.ta_marbuta):
             add(surface[:-1] + m.ta_open, _Pattern(category, value, entry, place_ids, pos, False, True))
+        if m.dual_suffixes and pos == "noun" and category == "assets":
+            for dual in self._phrase_duals(surface):
+                add(dual, _Pattern(category, value, entry, place_ids, pos, False, False, True))
+
+    def _phrase_duals(self, surface: str) -> list[str]:
+        """Duals of a two-word phrase whose head is feminine: construct ("طائرتا شحن", "طائرتي شحن":
+        only the head changes) and agreement ("عربتين مدرعتين": both words change)."""
+        m = self.morph
+        words = surface.split(" ")
+        if len(words) != 2 or not words[0].endswith(m.ta_marbuta):
+            return []
+        head, rest = words[0][:-1] + m.ta_open, words[1]
+        forms = [f"{head}{ending} {rest}" for ending in m.construct_dual_endings]
+        rest_stem = rest[:-1] + m.ta_open if rest.endswith(m.ta_marbuta) else rest
+        forms += [f"{head}{ending} {rest_stem}{ending}" for ending in m.dual_suffixes if ending != "ي"]
+        return forms
 
     def _prefix_ok(self, prefix: str, p: _Pattern) -> tuple[bool, bool]:
         """(allowed, future) for the clitics before a hit."""
@@ -165,6 +194,7 @@ class Matcher:
                 ok_suffix, dual = self._suffix_ok(suffix, p)
                 if not ok_suffix:
                     continue
+                dual = dual or p.dual_form
                 candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
                                           core_start, core_end, prefix, suffix, dual, future))
         return _resolve_overlaps(candidates)
@@ -174,21 +204,17 @@ def _resolve_overlaps(candidates: list[Mention]) -> list[Mention]:
     """Keep the longest hits; among equal spans keep every category (a word can be two things)."""
     ranked = sorted(candidates, key=lambda c: (-(c.core_end - c.core_start), len(c.suffix), c.start, c.category))
     taken: list[Mention] = []
-    occupied: list[tuple[int, int, int, int]] = []  # (start, end, core_start, core_end)
+    owner: dict[int, tuple[int, int]] = {}  # character -> core span of the hit that holds it
+    kept_values: set[tuple[int, int, str, str]] = set()
     for c in ranked:
-        clash = False
-        for (s, e, cs, ce) in occupied:
-            if c.core_start < ce and cs < c.core_end:
-                same_word = (c.core_start, c.core_end) == (cs, ce)
-                if not same_word:
-                    clash = True
-                    break
-        if clash:
-            continue
+        span = (c.core_start, c.core_end)
+        if any(owner.get(i, span) != span for i in range(c.core_start, c.core_end)):
+            continue  # overlaps a longer hit (or an equal-length one on another span)
         # Same word matched twice in one category (e.g. with and without an ending): keep the first.
-        if any(t.category == c.category and (t.core_start, t.core_end) == (c.core_start, c.core_end) and
-               t.value == c.value for t in taken):
+        if (*span, c.category, c.value) in kept_values:
             continue
+        kept_values.add((*span, c.category, c.value))
         taken.append(c)
-        occupied.append((c.start, c.end, c.core_start, c.core_end))
+        for i in range(c.core_start, c.core_end):
+            owner[i] = span
     return sorted(taken, key=lambda m: (m.start, m.category))

@@ -4,27 +4,32 @@ Each sentence is read clause by clause around its movement triggers. Places take
 from the preposition before them (من/from -> origin, إلى/to -> destination, في/in -> a role
 that depends on the trigger), from the trigger's own object (غادر X: X is the origin), or
 from coordination with the place before. Frames told over several sentences (the convoy in
-one, its cargo or destination in the next; the same convoy retold) are merged; frames that
-a denial, plan or hypothesis governs are dropped.
+one, its cargo or destination in the next; the same convoy retold in the lead and the body)
+are merged; frames that a denial, plan or hypothesis governs are dropped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from posture.extract.context import ArticleContext, PlaceRef
 from posture.extract.document import Document, Sentence
-from posture.extract.matcher import PLACE, Mention
+from posture.extract.matcher import PLACE, Mention, load_morphology
 from posture.extract.numbers import Quantity
 
 ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
               "prep_via": VIA, "prep_near": "near"}
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
-POINT_FEATURES_OF_POSITIONS = {"military_base", "air_base", "oil_field", "gas_field", "airport", "outpost"}
+GROUND_VEHICLES = {"truck", "military_vehicle", "armored_vehicle", "tank", "fuel_tanker"}
 MAX_TOKENS_NUMBER_TO_NOUN = 1
 MODALITY_WINDOW = 8  # tokens between a denial/plan word and the movement word it governs
-CLAUSE_JOINS = (",", " ثم ", " then ", " and ", " و")
+OBJECT_WINDOW = 7  # tokens between a transfer verb and the forces it moves ("سحبت في الأسابيع الماضية عدداً من قواتها")
+# How far apart (in sentences) two frames may be and still tell one movement: the next sentence,
+# or, when the later one refers back ("the convoy", "هذه القوات"), one sentence further.
+NEXT_SENTENCE, ANAPHORIC_REACH = 1, 2
+# Types that one movement can be told as: a cargo plane landing with reinforcements.
+COMPATIBLE_TYPES = {frozenset(("deployment", "airlift")), frozenset(("withdrawal", "airlift"))}
 
 
 @dataclass
@@ -44,16 +49,20 @@ class Frame:
     direction: str
     actor: str | None
     actor_explicit: bool
-    actor_is_force: bool
+    actor_is_force: bool  # the actor named is a body of troops ("القوات الأميركية", "U.S. forces")
+    force_moved: bool = False  # ... and those troops are what moved (not "the army sent a convoy")
     actor_text: str = ""
     places: list[tuple[str, PlaceRef]] = field(default_factory=list)  # (role, place)
     assets: dict[str, AssetSlot] = field(default_factory=dict)
     date: object | None = None  # DateMention
+    date_is_report: bool = False  # the date is when it was reported ("said on Thursday"), not when it moved
     source: str | None = None
     sentences: list[int] = field(default_factory=list)
     evidence: tuple[int, int] = (0, 0)  # folded span
     is_new: bool = False
     anaphoric: bool = False
+    joint: bool = False  # "دورية مشتركة", "the two countries' patrols": one movement for each force named
+    definite: bool = False  # told with a definite movement noun ("the departure", "الانسحاب"): may refer back
     in_head: bool = False
 
     def role_ids(self, role: str) -> set[str]:
@@ -69,28 +78,74 @@ class MovementReader:
     def __init__(self, doc: Document, ctx: ArticleContext):
         self.doc, self.ctx = doc, ctx
 
-    # ------------------------------------------------------------ per sentence
+    # ------------------------------------------------------------ triggers
 
     def _cues(self, sentence: Sentence, *names: str) -> list[Mention]:
         return [m for m in self.doc.in_sentence(self.doc.mentions, sentence)
                 if m.category == "cues" and m.value in names]
 
     def _triggers(self, sentence: Sentence) -> list[Mention]:
-        found = [m for m in self.doc.in_sentence(self.doc.mentions, sentence)
-                 if m.category == "triggers" and not m.feature("presence")]
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
+                 and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
+                 and not self._figurative(m, mentions) and not self._attacked(m, mentions)
+                 and not self._leaves_someone(m, mentions)]
+        if any(m.category == "cues" and m.feature("period") for m in mentions):
+            return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
         if verbs:
             return verbs
         return found[:1]  # a convoy noun alone tells one movement
 
-    def _governed_by_modality(self, trigger: Mention, clause_start: int) -> bool:
-        """A denial, plan, possibility or future shortly before the trigger, in its clause."""
+    def _reports(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"ونقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for reporting what a source said."""
+        return self.ctx.quotes(trigger, mentions)
+
+    def _sizes_a_force(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"shrinking the deployment", "تقليص الانتشار": the noun names the force a change applies to."""
+        return trigger.feature("pos") == "noun" and any(
+            m.category == "cues" and m.value in ("change_down", "change_up_past") and m.end <= trigger.start
+            and self.doc.tokens_between(m.end, trigger.start) <= 1 for m in mentions)
+
+    def _leaves_someone(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"The move leaves the U.S. with five bases": the verb's object is a party, not a place it left
+        (only where the object follows the verb; after an Arabic verb comes its subject)."""
+        if not trigger.feature("obj") or self.doc.morph.verb_first:
+            return False
+        following = [m for m in mentions if m.start >= trigger.end and self.doc.tokens_between(trigger.end, m.start) <= 1]
+        actors = [m for m in following if m.category == "actors"]
+        return bool(actors) and not any(m.category == PLACE and (m.start, m.end) == (a.start, a.end)
+                                        for a in actors for m in following)
+
+    def _attacked(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"warplanes struck a convoy", "استهدف رتلاً": the convoy is the target of an attack being told."""
+        return trigger.feature("pos") == "noun" and any(
+            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and
+            self.doc.tokens_between(m.end, trigger.start) <= 2 for m in mentions)
+
+    def _figurative(self, trigger: Mention, mentions: list[Mention]) -> bool:
+        """"وصول الحكومة إلى السلطة", "came to power": motion towards something that is not a place."""
+        preps = [m for m in mentions if m.category == "cues" and m.value == "prep_destination"
+                 and m.start >= trigger.end and self.doc.tokens_between(trigger.end, m.start) <= 3]
+        return any(g.category == "cues" and g.value == "abstract_goal" and g.start >= p.end
+                   and self.doc.tokens_between(p.end, g.start) == 0 for p in preps for g in mentions)
+
+    def _governed_by_modality(self, trigger: Mention, clause_start: int, sentence: Sentence) -> bool:
+        """A denial, plan, possibility or future shortly before the trigger, in its clause; or a denial
+        or rumour anywhere before it in the sentence ("نفت ... صحة تقارير تحدثت عن سحب", "Rumours that
+        ... had left"), unless a "but" comes between."""
         if trigger.future:
             return True
-        for m in self.doc.mentions:
+        for m in self.doc.in_sentence(self.doc.mentions, sentence):
+            if m.category == "cues" and m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
+                    and m.start < trigger.start and not any(
+                        c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
+                        for c in self.doc.in_sentence(self.doc.mentions, sentence)):
+                return True
+        for m in self.doc.within(self.doc.mentions, clause_start, trigger.start):
             if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
                     and self.doc.tokens_between(m.end, trigger.start) <= MODALITY_WINDOW \
-                    and "," not in self.doc.text[m.end:trigger.start]:
+                    and not self.doc.clause_comma(m.end, trigger.start):
                 blockers = (m.feature("not_after") or "").split("|")
                 before = self.doc.text[max(0, m.start - 30):m.start]
                 if any(b and b in before for b in blockers):
@@ -98,16 +153,19 @@ class MovementReader:
                 return True
         return False
 
+    # ------------------------------------------------------------ assets
+
     def _quantity_before(self, mention: Mention) -> Quantity | None:
-        for q in self.doc.quantities:
+        sentence = self.doc.sentence_of(mention.start)
+        for q in self.doc.within(self.doc.quantities, sentence.start, mention.start):
             if q.end <= mention.start and self.doc.tokens_between(q.end, mention.start) <= MAX_TOKENS_NUMBER_TO_NOUN + \
                     self._adjective_tokens(q.end, mention.start):
                 return q
         return None
 
     def _adjective_tokens(self, start: int, end: int) -> int:
-        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.mentions
-                   if m.category == "actors" and start <= m.start and m.end <= end)
+        return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
+                   if m.category == "actors" and m.end <= end)
 
     def _asset(self, mention: Mention) -> AssetSlot:
         text = self.doc.original_span(mention.start, mention.end)[2]
@@ -116,14 +174,24 @@ class MovementReader:
             return AssetSlot(mention.value, q.value, q.value_min, q.value_max, q.qualifier, text)
         if mention.dual:
             return AssetSlot(mention.value, 2, 2, 2, "exact", text)
-        if mention.feature("number") == "sg":
+        if mention.feature("number") == "sg" and self._one(mention):
             return AssetSlot(mention.value, 1, 1, 1, "exact", text)
         return AssetSlot(mention.value, None, None, None, "vague", text)
 
+    def _one(self, noun: Mention) -> bool:
+        """Whether a singular noun counts one: always in Arabic; after a determiner in English
+        ("a lightly armored vehicle"), not bare ("deployed Sentinel radar")."""
+        determiners = load_morphology(self.doc.language).singular_determiners
+        if not determiners:
+            return True
+        words = self.doc.text[max(0, noun.start - 40):noun.start].split()[-4:]
+        return any(w in determiners for w in words)
+
     def _counts_a_force(self, asset: Mention, items: list[Mention]) -> bool:
-        """"رفعت عدد قواتها إلى 2000 جندي": troops counted as a force level, not as cargo."""
-        return asset.value == "troops" and any(
-            m.category == "cues" and m.value == "troop_count" and m.end <= asset.start for m in items)
+        """"رفعت عدد قواتها إلى 2000 جندي", "عدد الجنود ... 900 جندي": troops counted as a force level."""
+        return asset.value == "troops" and any(m.end <= asset.start and self.ctx.counts_a_force(m) for m in items)
+
+    # ------------------------------------------------------------ places
 
     def _assign_roles(self, frame: Frame, items: list[Mention], trigger: Mention) -> None:
         """Walk the clause left to right, giving each place the role its context implies."""
@@ -131,26 +199,49 @@ class MovementReader:
         last_role: str | None = None
         keep_role = False
         locator_next = False
-        after_source = False
+        after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
-        quantity_spans = [(q.start, q.end) for q in self.doc.quantities]
+        last_place_end: int | None = None
+        in_clause_break = False  # inside a relative or subordinate clause, up to its comma
+        last_role_before_break: str | None = None
+        clause_break_end = 0
+        quantity_spans = [(q.start, q.end) for q in self.doc.within(self.doc.quantities, items[0].start, items[-1].end)] \
+            if items else []
         for m in items:
             if m is trigger or (m.category == "triggers" and m.start == trigger.start):
                 role, keep_role, locator_next = trigger.feature("obj"), False, False
-                after_source = False
+                after_source, in_clause_break = None, False
                 continue
             if m.category == "sources":
-                after_source = True
+                if self.ctx.reports(m):
+                    after_source = m
                 continue
-            if m.category == "cues":
+            if in_clause_break and self.doc.clause_comma(clause_break_end, m.start):
+                in_clause_break, role = False, last_role_before_break  # "، الذي تقوده واشنطن، من قاعدتي ..."
+            if m.category == "cues" and m.value == "pronoun_place" and self.ctx.place_refs(m):
+                role = m.feature("role")  # "منهما": from the two places just named
+            if m.category == "cues" and not (m.value in ("place_noun", "pronoun_place") and self.ctx.place_refs(m)):
                 if any(s <= m.start < e for s, e in quantity_spans):
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
+                if m.value == "prep_origin" and self._partitive(m, items):
+                    continue  # "وحدات من قوات الكوماندوز", "units of the army": a part of, not a place
+                if m.value == "prep_near" and placed_before and last_place_end is not None and \
+                        self.doc.tokens_between(last_place_end, m.start) <= 1:
+                    locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
+                    continue
+                if m.value == "prep_near" and last_role in (ORIGIN, DESTINATION) and not placed_before:
+                    role = last_role  # "headed to Turkish positions near Ariha"
+                    continue
+                if in_clause_break:
+                    continue
                 if m.value in PREP_ROLES:
                     new_role = PREP_ROLES[m.value]
                     if keep_role and new_role == "in":
                         keep_role = False  # "قواعد تقع في X": X keeps the role of the bases
                         continue
                     keep_role = False
+                    if after_source and self.ctx.gap(after_source, m) > 0:
+                        after_source = None  # the preposition does not follow the source's name
                     if new_role == "in" and last_role in (ORIGIN, DESTINATION) and not after_source:
                         role = "modifier"  # "from the fields in Deir ez-Zor": locates the origin
                     else:
@@ -160,17 +251,31 @@ class MovementReader:
                     locator_next = True
                 elif m.value == "locative_relative":
                     keep_role = True
+                    if in_clause_break:  # "قواعدها التي تقع في الحسكة": the relative clause says where they are
+                        in_clause_break, role = False, last_role_before_break
                 elif m.value == "clause_break":
-                    role, last_role, locator_next = "skip", None, False
-                elif m.value == "place_noun" and role in (ORIGIN, DESTINATION) and not self.ctx.place_refs(m):
+                    # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
+                    # presence in Syria"): its places are not the movement's
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
+                elif m.value == "place_noun" and role in (ORIGIN, DESTINATION):
                     last_role = role  # "من حقول النفط في ...": the noun carries the role
+                    nationality = self._nationality_after(m, items)
+                    if nationality:  # "من قواعدها السورية": the bases are in that country
+                        frame.places.append((role, nationality))
+                        placed_before = True
                 continue
             refs = self.ctx.place_refs(m) if (m.category == PLACE or m.category == "cues") else []
             if not refs:
                 continue
             if after_source and role in ("in", None):
-                after_source = False
+                after_source = None
                 continue  # "مصادر أهلية في دير الزور": where the source is, not the convoy
+            if m.category == PLACE and (role is None or role == trigger.feature("obj")) and \
+                    self._names_the_actor(m, items):
+                continue  # "Turkey sent a convoy", "غادرت روسيا": the state that acts, not a place
+            if self._after_border(m, items):
+                continue  # "toward Syria's border with Iraq": a border names no place the convoy reached
             if locator_next:
                 if placed_before:
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
@@ -181,27 +286,57 @@ class MovementReader:
                 attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
-            if attached == "skip" or self._names_a_border(m):
+            if attached == "skip" or in_clause_break or self._names_a_border(m):
                 continue  # inside a relative clause ("التي تكشف سهل الغاب"), or "Syria's border with Iraq"
             final = self._final_role(attached, frame.direction, last_role)
             for ref in refs:
                 if attached == "modifier":
                     ref = self.ctx.broad_alternative(ref)
                 frame.places.append((final, ref))
-            last_role, placed_before = final, True
+            last_role, placed_before, last_place_end = final, True, m.end
             keep_role = False
 
+    def _names_the_actor(self, place: Mention, items: list[Mention]) -> bool:
+        """A name that is also an actor (Russia, تركيا), with no preposition before it."""
+        if not any(a.category == "actors" and (a.start, a.end) == (place.start, place.end) for a in items):
+            return False
+        before = [m for m in items if m.end <= place.start and self.doc.tokens_between(m.end, place.start) == 0]
+        return not any(m.category == "cues" and m.value in PREP_ROLES for m in before)
+
+    def _nationality_after(self, noun: Mention, items: list[Mention]) -> PlaceRef | None:
+        """The country a nationality adjective names right after (Arabic) or before (English) a place noun."""
+        for m in items:
+            if m.category == "cues" and m.value == "nationality" and self.ctx.gap(noun, m) == 0 and \
+                    (m.start >= noun.end) == self.doc.morph.adjective_after_noun:
+                place_id = m.feature("place")
+                if place_id and place_id in self.ctx.gazetteer:
+                    return PlaceRef(place_id, m)
+        return None
+
+    def _partitive(self, prep: Mention, items: list[Mention]) -> bool:
+        """من/of right before a force ("وحدات من قوات الكوماندوز"): a part of it, not where it came from."""
+        return any(m.start >= prep.end and self.doc.tokens_between(prep.end, m.start) == 0 and
+                   ((m.category == "actors" and m.feature("kind") in ("force", "org")) or
+                    (m.category == "cues" and m.value == "troop_noun")) for m in items)
+
+    def _border_locator(self, m: Mention, side: str) -> bool:
+        """A border word and the side of it a name stands on: "before" ("Syria's border"), "after"
+        ("الحدود مع العراق"), or "both" ("Syria's border with Iraq")."""
+        return m.category == "cues" and m.value == "locator" and m.feature("border") in (side, "both")
+
     def _names_a_border(self, m: Mention) -> bool:
-        return any(c.category == "cues" and c.value == "locator" and c.entry is not None and
-                   "border" in c.entry.surface and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
-                   for c in self.doc.mentions)
+        """"Syria's border", "the Iraq border": the name says whose border it is."""
+        return any(self._border_locator(c, "before") and c.start >= m.end and self.doc.tokens_between(m.end, c.start) <= 1
+                   for c in self.doc.near(m))  # one token: the possessive "'s"
+
+    def _after_border(self, m: Mention, items: list[Mention]) -> bool:
+        """"border with Iraq", "الحدود مع العراق": the other side of a border, not where the convoy went."""
+        return any(self._border_locator(c, "after") and c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0
+                   for c in items)
 
     def _coordinated(self, m: Mention) -> bool:
         """A name joined to the one before by و / and / a comma."""
-        if m.prefix.startswith("و"):
-            return True
-        before = self.doc.text[max(0, m.start - 6):m.start]
-        return before.rstrip().endswith((" and", ",", " و", " or"))
+        return self.doc.joined_to_previous(m)
 
     @staticmethod
     def _final_role(role: str | None, direction: str, last_role: str | None) -> str:
@@ -217,81 +352,250 @@ class MovementReader:
             return DESTINATION
         return LOCATION
 
+    # ------------------------------------------------------------ one sentence
+
     def frames_of_sentence(self, sentence: Sentence) -> list[Frame]:
         triggers = self._triggers(sentence)
         if not triggers:
             return []
         items = sorted(self.doc.in_sentence(self.doc.mentions, sentence), key=lambda m: (m.start, m.category))
-        frames = []
+        frames: list[Frame] = []
+        governed_before = False
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
-            window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger.start)
-            if self._governed_by_modality(trigger, clause_start):
+            window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
+            # the noun object of a denied or planned verb is governed too ("قد ترسل تركيا تعزيزات")
+            object_of_governed = governed_before and trigger.feature("pos") == "noun" and window_start == trigger.start
+            governed_before = object_of_governed or self._governed_by_modality(trigger, clause_start, sentence)
+            if governed_before or self._civilian(trigger, items, (window_start, clause_end)):
                 continue
-            actor, actor_mention = self.ctx.actor_near(trigger.start, sentence, (window_start, clause_end))
-            frame = Frame(
-                trigger=trigger,
-                movement_type=trigger.value,
-                direction=trigger.feature("dir") or "move",
-                actor=actor,
-                actor_explicit=actor_mention is not None,
-                actor_is_force=actor_mention is not None and actor_mention.feature("kind") == "force",
-                actor_text=self.doc.original_span(actor_mention.start, actor_mention.end)[2] if actor_mention else "",
-                sentences=[sentence.index],
-                evidence=(sentence.start, sentence.end),
-                in_head=sentence.in_head,
-            )
-            clause_items = [m for m in items if window_start <= m.start < clause_end]
-            self._assign_roles(frame, clause_items, trigger)
-            for m in clause_items:
-                if m.category == "assets" and not self._counts_a_force(m, clause_items):
-                    slot = self._asset(m)
-                    existing = frame.assets.get(slot.asset_type)
-                    if existing is None or (existing.count is None and slot.count is not None):
-                        frame.assets[slot.asset_type] = slot
-                elif m.category == "cues" and m.value == "new":
-                    frame.is_new = True
-                elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
-                    frame.anaphoric = True
-            for m in clause_items:
-                if m.category == "actors" and m.feature("kind") == "force":
-                    q = self._quantity_before(m)
-                    if q is not None and "troops" not in frame.assets:
-                        text = self.doc.original_span(m.start, m.end)[2]
-                        frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
-            date = self.ctx.date_near(trigger.start, sentence, (window_start, clause_end)) or \
-                self.ctx.date_before(sentence)
-            frame.date = date
-            frame.source = self.ctx.source_of(sentence)
-            if frames and trigger.value == "other" and trigger.feature("dir") == "move":
+            frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
+            if frames and self._continues(trigger):
                 self._merge(frames[-1], frame)  # "abandoned their bases ..., driving off toward ..."
                 continue
+            if frames and self._purpose(trigger):
+                frame.assets.clear()  # "deployed Bradleys to bolster troops": the troops are served, not moved
+                frame.force_moved = False
+                self._merge(frames[-1], frame)
+                continue
             frames.append(frame)
-        # what the sentence's subject names ("عدداً من الشاحنات وصل ... ثم عاد") moved in every clause
-        subject_assets = [m for m in items if m.category == "assets" and m.start < triggers[0].start]
+        self._share_subject(frames, triggers, items)
+        frames = self._join_placeless(frames)
+        self._reverse_trips(frames)
+        return self._split_joint(frames, sentence, items)
+
+    def _join_placeless(self, frames: list[Frame]) -> list[Frame]:
+        """A trigger with no place of its own tells the movement of the sentence's trigger next to it
+        ("عدة رحلات ... أقلعت من قاعدة حميميم", "deployed radar ... and deployed Bradleys to ...")."""
+        joined: list[Frame] = []
+        for frame in frames:
+            partner = next((before for before in reversed(joined) if (not before.places or not frame.places)
+                            and _types_compatible(before.movement_type, frame.movement_type)
+                            and (not before.actor or not frame.actor
+                                 or _family(before.actor) == _family(frame.actor))), None)
+            if partner is None:
+                joined.append(frame)
+            elif frame.places and not partner.places:
+                # the trigger that names the places leads ("newly arrived troops ... flew back to Jordan")
+                self._merge(frame, partner)
+                frame.sentences = partner.sentences
+                joined[joined.index(partner)] = frame
+            else:
+                self._merge(partner, frame)
+        return joined
+
+    def _frame(self, trigger: Mention, sentence: Sentence, items: list[Mention], window: tuple[int, int],
+               previous: Frame | None) -> Frame:
+        actor, actor_mention = self.ctx.actor_near(trigger, sentence, window, sentence_wide=previous is None)
+        if actor_mention is None and previous is not None:
+            actor = previous.actor  # "X had taken control ... and had begun deploying": the same subject
+        is_force = actor_mention is not None and actor_mention.feature("kind") == "force" and \
+            not self.ctx.describes_an_asset(actor_mention)  # "U.S. military cargo planes": the planes moved
+        if actor_mention is None and previous is not None:
+            is_force = previous.actor_is_force
+        frame = Frame(
+            trigger=trigger,
+            movement_type=trigger.value,
+            direction=trigger.feature("dir") or "move",
+            actor=actor,
+            actor_explicit=actor_mention is not None or (previous is not None and previous.actor_explicit),
+            actor_is_force=is_force,
+            # the troops moved only when named in the trigger's own clause, the verb is not "sent" and
+            # no convoy is what moved ("رتل عسكري تابع للقوات الأميركية")
+            force_moved=is_force and not trigger.feature("causative") and actor_mention is not None
+            and window[0] <= actor_mention.start < window[1] and not any(
+                m.category == "triggers" and m.feature("convoy") and window[0] <= m.start < window[1] for m in items),
+            actor_text=self.doc.original_span(actor_mention.start, actor_mention.end)[2] if actor_mention else
+            (previous.actor_text if previous else ""),
+            sentences=[sentence.index],
+            evidence=(sentence.start, sentence.end),
+            in_head=sentence.in_head,
+        )
+        clause_items = [m for m in items if window[0] <= m.start < window[1]]
+        self._assign_roles(frame, clause_items, trigger)
+        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)]
+        for m in clause_items:
+            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
+                slot = self._asset(m)
+                existing = frame.assets.get(slot.asset_type)
+                if existing is None or (existing.count is None and slot.count is not None):
+                    frame.assets[slot.asset_type] = slot
+            elif m.category == "cues" and m.value == "new" and self._marks_new(m, clause_items):
+                frame.is_new = True
+            elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
+                frame.anaphoric = True
+        for m in clause_items:
+            if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items) \
+                    and not self.ctx.describes_an_asset(m) and not self._casualties(m, items):
+                q = self._quantity_before(m)
+                if q is not None and "troops" not in frame.assets:
+                    text = self.doc.original_span(m.start, m.end)[2]
+                    frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
+        if self._forces_moved(trigger, clause_items):
+            frame.force_moved = True
+            frame.assets.setdefault("troops", AssetSlot("troops", None, None, None, "vague", ""))
+        frame.definite = self._definite(trigger)
+        frame.joint = trigger.feature("joint") is not None or any(
+            m.category == "cues" and m.value == "joint" and self.ctx.gap(m, trigger) <= 2 for m in clause_items)
+        frame.date, frame.date_is_report = self.ctx.event_date(trigger, sentence, window)
+        frame.source = self.ctx.source_of(sentence)
+        return frame
+
+    def _civilian(self, trigger: Mention, items: list[Mention], window: tuple[int, int]) -> bool:
+        """"a United Nations aid convoy", "غادرت عشرات العائلات", "قافلة مساعدات": civilians or aid moving."""
+        movers = [trigger] + [m for m in items if window[0] <= m.start < window[1] and
+                              (m.category == "assets" or (m.category == "triggers" and m.feature("convoy")))]
+        return any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
+                   any(self.ctx.gap(c, mover) <= 2 for mover in movers) for c in items)
+
+    def _split_joint(self, frames: list[Frame], sentence: Sentence, items: list[Mention]) -> list[Frame]:
+        """"دورية مشتركة روسية تركية", "the two countries' patrols": one movement for each force."""
+        result = []
+        for frame in frames:
+            families: dict[str, str] = {}
+            if frame.joint:
+                for m in self.ctx.actor_mentions(sentence):
+                    if not self.ctx.is_adversary(m):
+                        families.setdefault(_family(m.value), m.value)
+            if len(families) < 2:
+                result.append(frame)
+                continue
+            for actor in families.values():
+                copy = replace(frame, actor=actor, actor_explicit=True, places=list(frame.places),
+                               assets=dict(frame.assets), sentences=list(frame.sentences))
+                result.append(copy)
+        return result
+
+    def _marks_new(self, cue: Mention, items: list[Mention]) -> bool:
+        """"another convoy", "رتل عسكري جديد": "new" next to what moves, not to a place ("a second site")."""
+        for m in items:
+            if m is cue or self.ctx.gap(cue, m) > 1:
+                continue
+            if m.category == "cues" and m.value == "place_noun":
+                return False
+            if m.category in ("triggers", "assets") or (m.category == "cues" and m.value == "troop_noun"):
+                return True
+        return False
+
+    def _casualties(self, asset: Mention, items: list[Mention]) -> bool:
+        """"مقتل 12 مقاتلاً", "four service members suffered injuries", "هجمات بطائرات مسيرة", "a drone
+        attack": people hurt and weapons that struck, not what moved."""
+        return any(m.category == "cues" and ((m.value == "casualty" and self.ctx.gap(m, asset) <= 3) or
+                                             (m.value == "attack" and self.ctx.gap(m, asset) == 0 and
+                                              not self.doc.clause_comma(min(m.end, asset.end), max(m.start, asset.start))))
+                   for m in items)
+
+    def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
+        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
+        for m in items:
+            if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
+                    and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
+                continue
+            if any(a.category == "actors" and a.start <= m.start < a.end for a in items):
+                continue  # part of a force's name ("قوات سوريا الديمقراطية")
+            before = [c for c in items if c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0]
+            if any(c.category == "cues" and c.value in PREP_ROLES and c.value != "prep_origin" for c in before):
+                continue  # "إلى قواتها": where it went, not what moved
+            if any(self.ctx.counts_a_force(c) for c in items if c.end <= m.start):
+                continue  # "عدد قواتها": a force level
+            return True
+        return False
+
+    def _inside_closed_clause(self, m: Mention, items: list[Mention], trigger: Mention) -> bool:
+        """"Moscow, which has some 4,000 troops in Syria, is redeploying units": a relative clause that
+        closes before the trigger describes its subject; its troops and places are not what moved."""
+        if m.start >= trigger.start or not self.doc.clause_comma(m.end, trigger.start):
+            return False
+        for c in items:
+            if c.category == "cues" and c.value == "clause_break" and c.end <= m.start and \
+                    not self.doc.clause_comma(c.end, m.start):
+                # unless the clause tells the load ("The convoy, which included armored vehicles, headed ...")
+                return not any(k.category == "cues" and k.value == "cargo" and not k.feature("weak") and
+                               c.end <= k.start < m.start for k in items)
+        return False
+
+    def _continues(self, trigger: Mention) -> bool:
+        """A bare motion verb after another trigger goes on telling the same movement."""
+        return trigger.value == "other" and trigger.feature("dir") == "move" and not trigger.feature("convoy")
+
+    def _purpose(self, trigger: Mention) -> bool:
+        """"deployed X to bolster troops", "استخدمت طائرات لنقل": an infinitive of purpose of the movement before."""
+        if trigger.feature("pos") != "verb":
+            return False
+        morph = self.doc.morph
+        return trigger.prefix in morph.infinitive_proclitics or self.doc.word_before(trigger.start) in morph.infinitive_markers
+
+    def _clause_start(self, after: int, trigger: Mention) -> int:
+        """Where the clause of a later trigger starts: at its own conjunction ("وحطت"), else after the
+        last comma or conjunction before it."""
+        if self.doc.morph.verb_first and any(trigger.prefix.startswith(c) for c in self.doc.morph.coordinator_proclitics):
+            return trigger.start
+        boundary = self.doc.last_clause_join(after, trigger.start)
+        # a subordinate clause ("... and the Albu Kamal area after the police left") starts at its conjunction
+        breaks = [m.start for m in self.doc.within(self.doc.mentions, after, trigger.start)
+                  if m.category == "cues" and m.value == "clause_break"]
+        if breaks and (boundary is None or breaks[-1] > boundary):
+            boundary = breaks[-1]
+        # no join: what lies between is the object of the trigger before ("غادر المطار ... متجهاً نحو")
+        return boundary if boundary is not None else trigger.start
+
+    def _share_subject(self, frames: list[Frame], triggers: list[Mention], items: list[Mention]) -> None:
+        """What the sentence's subject names ("عدداً من الشاحنات وصل ... ثم عاد") moved in every verb
+        coordinated with the first, not in a subordinate clause ("a reinforcement that comes after ...")."""
+        if not frames:
+            return
+        first = frames[0].trigger
+        subject_assets = [m for m in items if m.category == "assets" and m.start < first.start]
         for frame in frames[1:]:
+            if frame.trigger.feature("pos") != "verb" or any(
+                    m.category == "cues" and m.value == "clause_break" and first.end <= m.start < frame.trigger.start
+                    for m in items):
+                continue
             for m in subject_assets:
                 slot = self._asset(m)
                 frame.assets.setdefault(slot.asset_type, slot)
-        return frames
 
-    def _clause_start(self, after: int, trigger_start: int) -> int:
-        """Where the clause of a second trigger starts: after the last comma or conjunction before it."""
-        between = self.doc.text[after:trigger_start]
-        cut = max(between.rfind(j) for j in CLAUSE_JOINS)
-        return after + cut + 1 if cut >= 0 else after
+    def _reverse_trips(self, frames: list[Frame]) -> None:
+        """"arrived in X ... only to be withdrawn", "وصل إلى X ثم عاد": leaving from where it had arrived."""
+        for before, frame in zip(frames, frames[1:]):
+            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
+                continue  # another force left ("fighters moved in after the Russian police left")
+            if frame.direction in ("out", "return") and not frame.role_ids(ORIGIN) and before.direction != "out":
+                frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
-        """"هذه المراكب", "the convoy": a demonstrative right before a vehicle or convoy word."""
-        if anaphor.entry is not None and " " in anaphor.entry.surface:  # "the convoy"
+        """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
+        if anaphor.feature("names_it"):  # "the convoy", "the move": the phrase itself names the movement
             return True
-        return any((m.category == "assets" or m.category == "triggers") and m.start >= anaphor.end and
-                   self.doc.tokens_between(anaphor.end, m.start) == 0 for m in items)
+        return any(m.start >= anaphor.end and self.doc.tokens_between(anaphor.end, m.start) == 0 and
+                   (m.category in ("assets", "triggers") or (m.category == "cues" and m.value == "troop_noun")
+                    or (m.category == "actors" and m.feature("kind") == "force")) for m in items)
 
     def cargo_sentence(self, sentence: Sentence) -> dict[str, AssetSlot]:
-        """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...")."""
-        if not self._cues(sentence, "cargo"):
+        """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...", "The convoy was
+        carrying ..."); not a passing "with" ("900 troops, along with hundreds of contractors")."""
+        if not [c for c in self._cues(sentence, "cargo") if not c.feature("weak")] and not self._cues(sentence, "anaphor"):
             return {}
         assets: dict[str, AssetSlot] = {}
         for m in self.doc.in_sentence(self.doc.mentions, sentence):
@@ -314,23 +618,46 @@ class MovementReader:
                     frames[-1].assets.setdefault(asset_type, slot)
                 continue
             for frame in new_frames:
-                if frame.movement_type == "other" and frame.anaphoric and frames and \
-                        frame.sentences[0] - frames[-1].sentences[-1] <= 1:
-                    self._merge(frames[-1], frame)  # "the departing troops were relocating to Jordan"
-                    continue
                 if frame.direction == "return" and frames and not frame.role_ids(ORIGIN):
                     frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION]
                 self._settle_type(frame)
-                if frames and self._same_movement(frames[-1], frame):
-                    self._merge(frames[-1], frame)
+                earlier = self._earlier_telling(frames, frame)
+                if earlier is not None:
+                    self._merge(earlier, frame)
                 else:
                     frames.append(frame)
-        kept = []
+        kept: list[Frame] = []
         for frame in frames:
+            self._settle_type(frame, final=True)
             self._finish(frame)
             if self._substantial(frame):
+                if frame.date is None and kept and frame.sentences[0] - kept[-1].sentences[-1] <= NEXT_SENTENCE \
+                        and frame.source in (None, kept[-1].source):
+                    # told right after a dated movement with no date of its own ("وتزامن ذلك مع ..."), by the
+                    # same source: another source's report may be of another time
+                    frame.date, frame.date_is_report = kept[-1].date, kept[-1].date_is_report
                 kept.append(frame)
         return kept
+
+    def _earlier_telling(self, frames: list[Frame], frame: Frame) -> Frame | None:
+        """The frame told just before that ``frame`` continues or retells, if any."""
+        refers_back = frame.anaphoric or frame.definite
+        siblings = [f for f in frames if frame.sentences[0] in f.sentences]
+        if siblings and not refers_back:
+            # the sentence already tells a movement: a second one in it ("وصل ... ثم عاد") continues
+            # that story, not one told before
+            return next((f for f in reversed(siblings) if self._same_movement(f, frame)), None)
+        reach = ANAPHORIC_REACH if refers_back else NEXT_SENTENCE
+        for previous in reversed(frames):
+            if frame.sentences[0] - previous.sentences[-1] > reach:
+                break
+            if self._same_movement(previous, frame):
+                return previous
+        return None
+
+    def _definite(self, trigger: Mention) -> bool:
+        """"confirmed the departure", "عملية الانسحاب": a definite movement noun names one already told."""
+        return trigger.feature("pos") == "noun" and self.doc.definite(trigger)
 
     def _substantial(self, frame: Frame) -> bool:
         """Enough to be a movement: a specific place, or an area with something that moved,
@@ -341,13 +668,15 @@ class MovementReader:
             return False
         moved = [a for a in frame.assets.values() if a.asset_type != "troops" or a.count is not None]
         if frame.places:
-            return bool(moved) or frame.actor_is_force
+            return bool(moved) or frame.force_moved
         return any(a.count is not None and a.count >= 2 for a in moved)
 
-    def _settle_type(self, frame: Frame) -> None:
+    def _settle_type(self, frame: Frame, final: bool = False) -> None:
+        """The movement type from the places when the trigger leaves it open ("نقل", "convoy"); a frame
+        with no place yet stays open (its next sentence may tell where it went) until ``final``."""
         if frame.direction == "return" and not frame.role_ids(ORIGIN):
             frame.movement_type = "withdrawal"
-        if frame.movement_type == "other":
+        if frame.movement_type == "other" and (frame.places or final):
             origins = [self.ctx.place(r.place_id) for role, r in frame.places if role == ORIGIN]
             destinations = [r for role, r in frame.places if role == DESTINATION]
             if any(p.place_kind == "point" for p in origins):
@@ -356,38 +685,67 @@ class MovementReader:
                 frame.movement_type = "deployment" if destinations else "withdrawal"
             else:
                 frame.movement_type = "deployment" if frame.direction in ("in", "move") else "withdrawal"
-        if set(frame.assets) & AIRCRAFT and frame.movement_type in ("deployment", "withdrawal") and \
-                frame.direction == "move":
+        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy)
+        if set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES and \
+                frame.movement_type in ("deployment", "withdrawal"):
             frame.movement_type = "airlift"
 
     def _same_movement(self, previous: Frame, frame: Frame) -> bool:
-        """Whether ``frame`` continues or retells ``previous`` (the sentence just before or the same one)."""
-        if frame.sentences[0] - previous.sentences[-1] > 1:
-            return False
+        """Whether ``frame`` continues or retells ``previous``."""
+        same_sentence = frame.sentences[0] == previous.sentences[-1]
+        if frame.anaphoric and frame.trigger.value in ("other", previous.movement_type):
+            return True  # "the departing troops were relocating to Jordan", "نقل هذه القوات نحو أربيل"
         if previous.actor and frame.actor and _family(previous.actor) != _family(frame.actor):
-            return False
-        if previous.movement_type != frame.movement_type:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
+        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type):
+            # a plane landing with the reinforcements just told, at the same place
+            compatible = _types_compatible(previous.movement_type, frame.movement_type)
+            if not (compatible and ((o & prev_o) or (d & prev_d) or (same_sentence and not frame.places))):
+                return False
         if frame.is_new:
             return bool(o or d) and o == prev_o and d == prev_d
-        if frame.source and previous.source and frame.source != previous.source and not frame.anaphoric:
-            return False
-        if not frame.places:
-            return True
-        if frame.anaphoric:
-            return True
-        if (o and o == prev_o) or (d and d == prev_d and not o):
+        if frame.date is not None and previous.date is not None and not frame.date_is_report and \
+                not previous.date_is_report and frame.date.date != previous.date.date:
+            return False  # "مساء الثلاثاء" then "صباح الأربعاء": two flights, not one told twice
+        if not frame.places or (same_sentence and not previous.places):
+            return True  # the convoy's cargo, date or source told next
+        if self._places_agree(prev_o, o) and self._places_agree(prev_d, d) and \
+                (self._places_meet(prev_o, o) or self._places_meet(prev_d, d)):
             return True
         # complementary halves told in one sentence: "took off from X and landed in Y"
-        return frame.sentences[0] == previous.sentences[-1] and not (o & prev_o) and (bool(o) != bool(d)) and \
+        return same_sentence and not (o & prev_o) and (bool(o) != bool(d)) and \
             (bool(prev_o) != bool(prev_d)) and bool(o) != bool(prev_o)
 
-    @staticmethod
-    def _merge(into: Frame, frame: Frame) -> None:
+    def _places_meet(self, told: set[str], new: set[str]) -> bool:
+        """Whether two frames name the same places in a role: a shared place; a vaguer retelling
+        (every new place holds one told before: "from northeast Syria" after "from Dadat"); the
+        bases of a governorate told before ("two bases in Deir ez-Zor" -> "Omar and Conoco");
+        or two broad regions of one country."""
+        if not told or not new:
+            return False
+        if told & new:
+            return True
+        told_places = [self.ctx.place(x) for x in told]
+        new_places = [self.ctx.place(x) for x in new]
+        if all(any(_inside(n, t) for t in told_places) for n in new_places):
+            return True
+        if any(t.place_kind == "admin1" and _inside(t, n) for t in told_places for n in new_places):
+            return True
+        return all(_is_area(p) for p in told_places + new_places) and \
+            len({p.country_code for p in told_places + new_places}) == 1
+
+    def _places_agree(self, told: set[str], new: set[str]) -> bool:
+        """No contradiction in a role: one side is silent, or the two meet."""
+        return not told or not new or self._places_meet(told, new)
+
+    def _merge(self, into: Frame, frame: Frame) -> None:
         known = {(role, ref.place_id) for role, ref in into.places}
         for role, ref in frame.places:
+            place = self.ctx.place(ref.place_id)
+            if any(_inside(place, self.ctx.place(r.place_id)) for k, r in into.places if k == role):
+                continue  # a vaguer name for a place already told ("northeast Syria" after "Dadat")
             if (role, ref.place_id) not in known:
                 into.places.append((role, ref))
                 known.add((role, ref.place_id))
@@ -395,12 +753,17 @@ class MovementReader:
             existing = into.assets.get(asset_type)
             if existing is None or (existing.count is None and slot.count is not None):
                 into.assets[asset_type] = slot
-        into.date = into.date or frame.date
+        if frame.date is not None and (into.date is None or (into.date_is_report and not frame.date_is_report)):
+            into.date, into.date_is_report = frame.date, frame.date_is_report
         into.source = into.source or frame.source
+        if frame.actor_explicit and not into.actor_explicit:
+            into.actor, into.actor_explicit = frame.actor, True  # the main-actor guess yields to a named one
         into.actor = into.actor or frame.actor
-        into.actor_explicit = into.actor_explicit or frame.actor_explicit
         if frame.actor_is_force and not into.actor_is_force:
             into.actor_is_force, into.actor_text = True, frame.actor_text
+        into.force_moved = into.force_moved or frame.force_moved
+        into.joint = into.joint or frame.joint
+        into.definite = into.definite or frame.definite
         if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
             into.movement_type = frame.movement_type
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
@@ -413,13 +776,38 @@ class MovementReader:
         kept = []
         for role, refs in by_role.items():
             places = [self.ctx.place(r.place_id) for r in refs]
+            area_kept = False
             for ref, place in zip(refs, places):
                 if any(_inside(place, other) for other in places if other is not place):
                     continue
+                if self._broader_reading_holds(ref, places):
+                    continue  # "نحو أربيل" after "قاعدة حرير": the governorate around the base
+                if _is_area(place):
+                    if area_kept:
+                        continue  # one broad region per role is description enough
+                    area_kept = True
                 kept.append((role, ref))
         frame.places = kept
-        if not frame.assets and frame.actor_is_force:
+        if frame.direction == "in" and not frame.role_ids(DESTINATION):
+            for role, ref in list(frame.places):  # "إدخال أرتال عبر معبر كفرلوسين": into the crossing's country
+                country = self.ctx.gazetteer.country_place(self.ctx.place(ref.place_id).country_code)
+                if role == VIA and country is not None and not frame.role_ids(DESTINATION):
+                    frame.places.append((DESTINATION, PlaceRef(country.place_id, ref.mention)))
+        if not frame.assets and frame.force_moved:
             frame.assets["troops"] = AssetSlot("troops", None, None, None, "vague", frame.actor_text)
+
+    def _broader_reading_holds(self, ref: PlaceRef, places: list) -> bool:
+        """An ambiguous name (city or governorate) whose broad reading holds another place of the role."""
+        if ref.mention.category != PLACE or len(ref.mention.place_ids) < 2:
+            return False
+        broad = self.ctx.place(self.ctx.broad_alternative(ref).place_id)
+        return broad.place_id != ref.place_id and any(
+            _inside(broad, other) for other in places if other.place_id not in ref.mention.place_ids)
+
+
+def _types_compatible(a: str, b: str) -> bool:
+    """Movement types one movement can be told as ("other" is not settled yet)."""
+    return a == b or "other" in (a, b) or frozenset((a, b)) in COMPATIBLE_TYPES
 
 
 def _is_area(place) -> bool:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from posture.linking.reports import source_key, story_ids
+from posture.linking.reports import bounds, source_key, story_ids
 from posture.linking.rules import LinkingRules
 
 
@@ -56,14 +56,6 @@ def force_level_series(force_levels: pl.DataFrame, articles: pl.DataFrame, near_
     return rows
 
 
-def _low(claim: dict) -> int | None:
-    return claim["value_min"] if claim["value_min"] is not None else claim["value"]
-
-
-def _high(claim: dict) -> int | None:
-    return claim["value_max"] if claim["value_max"] is not None else claim["value"]
-
-
 def force_level_latest(series_rows: list[dict], rules: LinkingRules) -> list[dict]:
     """Rows of force_level_latest: per series, the latest current claim and the current claims
     made within ``latest_window_days`` before it (what sources said at about that time)."""
@@ -76,8 +68,9 @@ def force_level_latest(series_rows: list[dict], rules: LinkingRules) -> list[dic
         latest = claims[-1]  # series rows are in time order
         window_start = latest["as_of_date"] - timedelta(days=rules.latest_window_days)
         recent = [c for c in claims if c["as_of_date"] >= window_start]
-        lows = [v for v in map(_low, recent) if v is not None]
-        highs = [v for v in map(_high, recent) if v is not None]
+        ranges = [bounds(c["value"], c["value_min"], c["value_max"]) for c in recent]
+        lows = [low for low, _ in ranges if low is not None]
+        highs = [high for _, high in ranges]
         values = sorted({c["value"] for c in recent if c["value"] is not None})
         out.append({
             "series_id": sid, "actor": latest["actor"], "area_place_id": latest["area_place_id"],
@@ -86,7 +79,8 @@ def force_level_latest(series_rows: list[dict], rules: LinkingRules) -> list[dic
             "value_max": latest["value_max"], "qualifier": latest["qualifier"],
             "attributed_to": latest["attributed_to"], "window_start": window_start,
             "n_claims": len(recent), "n_sources": len({c["source_key"] for c in recent}),
-            "claimed_min": min(lows) if lows else None, "claimed_max": max(highs) if highs else None,
+            "claimed_min": min(lows) if lows else None,
+            "claimed_max": None if not highs or None in highs else max(highs),  # None: open above
             "values_claimed": ", ".join(str(v) for v in values),
         })
     return out

@@ -62,12 +62,20 @@ class Place:
         return True
 
 
+def bounds(value: int | None, low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """The range a stated figure allows: its own bounds when it has any ("more than 100" is 101..,
+    open above), else the figure itself."""
+    if low is None and high is None:
+        return value, value
+    return low, high
+
+
 @dataclass(frozen=True)
 class AssetCount:
     asset_type: str
     count: int | None  # as stated
-    low: int | None  # lower bound (count_min, else count)
-    high: int | None  # upper bound (count_max, else count); None: unbounded
+    low: int | None  # lower bound (see ``bounds``)
+    high: int | None  # upper bound; None: unbounded ("more than 100")
 
     @property
     def counted(self) -> bool:
@@ -197,9 +205,8 @@ def build_reports(
         places_by_movement[row["movement_id"]][row["role"]].append(gazetteer[row["place_id"]])
     assets_by_movement: dict[str, dict[str, AssetCount]] = defaultdict(dict)
     for row in movement_assets.sort("movement_id", "asset_type").iter_rows(named=True):
-        count, low, high = row["count"], row["count_min"], row["count_max"]
         assets_by_movement[row["movement_id"]][row["asset_type"]] = AssetCount(
-            row["asset_type"], count, low if low is not None else count, high if high is not None else count)
+            row["asset_type"], row["count"], *bounds(row["count"], row["count_min"], row["count_max"]))
 
     reports = []
     for row in movement_reports.sort("movement_id").iter_rows(named=True):
