@@ -63,6 +63,12 @@ class WarehouseLayout:
         return f"ducklake:{Path(catalog).resolve().as_posix()}"
 
     @property
+    def lake_catalog_file(self) -> Path | None:
+        """The catalog's DuckDB file, when the catalog is one (not PostgreSQL, SQLite, ...)."""
+        target = self.lake_catalog_uri.removeprefix("ducklake:")
+        return None if target.startswith(LAKE_CATALOG_SCHEMES) else Path(target)
+
+    @property
     def lake_data_path(self) -> str:
         """Where DuckLake writes its Parquet files, ending in ``/``."""
         data = self.lake_data.strip() or (self.root / "lake_files").as_posix()
@@ -96,8 +102,11 @@ def attach_lake(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, alias: 
 
     import_extension("ducklake", con=con)
     con.execute("LOAD ducklake")
-    if not read_only and "://" not in layout.lake_data_path:
-        Path(layout.lake_data_path).mkdir(parents=True, exist_ok=True)
+    if not read_only:
+        if layout.lake_catalog_file is not None:
+            layout.lake_catalog_file.parent.mkdir(parents=True, exist_ok=True)
+        if "://" not in layout.lake_data_path:
+            Path(layout.lake_data_path).mkdir(parents=True, exist_ok=True)
     con.execute(attach_lake_sql(layout, alias, read_only))
 
 

@@ -53,7 +53,6 @@ def two_releases(tmp_path_factory) -> TwoReleases:
     shutil.copytree(SAMPLE, inbox)
     warehouse = root / "warehouse" / "warehouse.duckdb"
     lake = {"lake_catalog": str(root / "catalogs" / "posture.ducklake"), "lake_data": str(root / "lake_data")}
-    (root / "catalogs").mkdir()
     assert materialize_all(inbox, warehouse, **lake).success
 
     shutil.copy(REPO / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", inbox)

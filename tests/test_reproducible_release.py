@@ -66,8 +66,7 @@ def test_two_fresh_runs_give_byte_identical_releases_and_a_rerun_publishes_nothi
     _write_inbox(inbox_b, files, reverse=True, mtime=1_900_000_000)
     warehouse_a = tmp_path / "a" / "warehouse.duckdb"
     warehouse_b = tmp_path / "elsewhere" / "b" / "other-name.duckdb"
-    catalog_b = tmp_path / "catalogs" / "b.ducklake"
-    catalog_b.parent.mkdir()
+    catalog_b = tmp_path / "catalogs" / "b.ducklake"  # a folder that does not exist yet
 
     _run(inbox_a, warehouse_a, posture_env(TZ="UTC", LC_ALL="C.UTF-8", PYTHONHASHSEED="1"))
     _run(inbox_b, warehouse_b, posture_env(TZ="Pacific/Kiritimati", LC_ALL="C", LANG="C", PYTHONHASHSEED="2"),

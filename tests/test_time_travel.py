@@ -89,6 +89,7 @@ def test_catalog_strings_reach_ducklake_untouched(tmp_path, catalog):
     expected = catalog if catalog.startswith("ducklake:") else f"ducklake:{catalog}"
     assert layout.lake_catalog_uri == expected
     assert layout.lake_data_path == "s3://bucket/posture/"
+    assert layout.lake_catalog_file is None
     sql = attach_lake_sql(layout)
     assert sql.startswith("ATTACH IF NOT EXISTS '" + expected.replace("'", "''") + "' AS lake")
     assert "DATA_PATH 's3://bucket/posture/'" in sql
@@ -98,3 +99,4 @@ def test_default_lake_is_beside_the_warehouse(tmp_path):
     layout = WarehouseLayout.for_database(tmp_path / "w.duckdb")
     assert layout.lake_catalog_uri == f"ducklake:{(tmp_path / 'lake.ducklake').resolve().as_posix()}"
     assert layout.lake_data_path == (tmp_path / "lake_files").resolve().as_posix() + "/"
+    assert layout.lake_catalog_file == (tmp_path / "lake.ducklake").resolve()
