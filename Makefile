@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test ui install clean
+.PHONY: run test ui install clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ run: $(STAMP)
 	$(BIN)/posture run --input corpus/sample --warehouse data/warehouse.duckdb
 
 ## Run the test suite.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+## Best effort: the screenshot test needs headless Chromium (Debian's package). Installed only
+## when missing and we are root with apt-get; otherwise that test skips itself.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the screenshot test (best effort)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+			>/dev/null 2>&1 || echo "chromium could not be installed: the screenshot test will be skipped"; \
+	fi
 
 ## The Dagster UI on http://127.0.0.1:3000 (paths from .env).
 ui: $(STAMP)

@@ -1,10 +1,17 @@
-"""Metadata every materialisation carries: row count, column schema and a Markdown preview."""
+"""Metadata every materialisation carries: row count, column schema and a Markdown preview;
+charts for the movement and force-level tables; Great Expectations results for the checks."""
 
+
+import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from posture.schema import Table
+from posture.validation import SuiteOutcome
+from posture.visual.charts import data_uri, render_movement_map, render_troop_timeline
+from posture.visual.data import movement_map_data, troop_timeline
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 60
@@ -24,9 +31,12 @@ def column_schema(table: Table) -> dg.TableSchema:
     )
 
 
+def _escape(value: object) -> str:
+    return ("" if value is None else str(value)).replace("\n", " ").replace("|", "\\|")
+
+
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\n", " ").replace("|", "\\|")
+    text = _escape(value)
     return text if len(text) <= PREVIEW_CELL_CHARS else text[: PREVIEW_CELL_CHARS - 1] + "…"
 
 
@@ -55,3 +65,44 @@ def staging_out(table: Table) -> dg.AssetOut:
         owners=["team:posture"],
         is_required=True,
     )
+
+
+def image_markdown(png: bytes, alt: str, path: Path) -> dg.MarkdownMetadataValue:
+    """The chart inline (a base64 data URI the UI renders) and where the same PNG was written."""
+    return dg.MetadataValue.md(f"![{alt}]({data_uri(png)})\n\n`{path}`")
+
+
+def _write_chart(png: bytes, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+    return path
+
+
+def published_charts(table_name: str, frames: dict[str, pl.DataFrame], charts_dir: Path) -> dict[str, object]:
+    """The movement map on ``movement_reports`` and the troop timeline on ``force_levels``; nothing elsewhere."""
+    if table_name == "movement_reports":
+        data = movement_map_data(frames["movement_reports"], frames["movement_places"], frames["places"])
+        png = render_movement_map(data)
+        path = _write_chart(png, charts_dir / "movement_map.png")
+        return {"map": image_markdown(png, "movement map", path), "map_file": dg.MetadataValue.path(str(path)),
+                "routes": len(data.routes)}
+    if table_name == "force_levels":
+        points = troop_timeline(frames["force_levels"], frames["articles"], frames["places"])
+        png = render_troop_timeline(points)
+        path = _write_chart(png, charts_dir / "troop_timeline.png")
+        return {"timeline": image_markdown(png, "troop numbers timeline", path),
+                "timeline_file": dg.MetadataValue.path(str(path)), "troop_claims": len(points)}
+    return {}
+
+
+def check_results_markdown(outcome: SuiteOutcome) -> dg.MarkdownMetadataValue:
+    """Every expectation of a Great Expectations suite with its result, as a Markdown table."""
+    lines = [f"**{outcome.suite}** on `{outcome.table}`: {outcome.row_count} rows, "
+             f"{len(outcome.outcomes) - len(outcome.failed) - len(outcome.warnings)} of {len(outcome.outcomes)} "
+             f"expectations passed, {len(outcome.warnings)} warned",
+             "", "| expectation | result | unexpected | offending rows |", "|---|---|---|---|"]
+    for o in outcome.outcomes:
+        examples = "; ".join(_cell(json.dumps(e, ensure_ascii=False, default=str)) for e in o.examples[:3])
+        lines.append(f"| `{_escape(o.expectation)}` | {'pass' if o.success else ('warning' if o.severity != 'critical' else '**FAIL**')} | "
+                     f"{o.unexpected_count} of {o.element_count} | {examples} |")
+    return dg.MetadataValue.md("\n".join(lines))

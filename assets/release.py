@@ -7,7 +7,7 @@ from dataclasses import replace
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import column_schema, markdown_preview
+from assets.metadata import column_schema, markdown_preview, published_charts
 from assets.validation import VALIDATION_RESULTS
 from pipelines.resources import PostureSettings
 from posture import code_version
@@ -66,7 +66,8 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
             metadata={"dagster/row_count": frames[table.name].height, "release": outcome.version,
                       **({f"rows_{kind}": change[kind] for kind in ("added", "removed", "changed")}
                          if change else {}),
-                      "preview": dg.MetadataValue.md(markdown_preview(frames[table.name]))},
+                      "preview": dg.MetadataValue.md(markdown_preview(frames[table.name])),
+                      **published_charts(table.name, frames, settings.layout.root / "charts")},
         )
     yield dg.MaterializeResult(
         asset_key=RELEASE_KEY,

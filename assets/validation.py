@@ -15,6 +15,7 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.metadata import check_results_markdown
 from pipelines.resources import PostureSettings
 from posture.validation import Suite, SuiteOutcome, load_suites, validate_suite
 from posture.warehouse import STAGING
@@ -26,16 +27,21 @@ VALIDATION_RESULTS_DDL = (
 )
 
 
+def record_check_result(con, name: str, table: str, success: bool, summary: dict, check_id: str | None = None) -> None:
+    """Keep a check's summary in ``staging.validation_results``: the release manifest lists them all."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
+    con.execute(VALIDATION_RESULTS_DDL)
+    con.execute(f"INSERT OR REPLACE INTO {VALIDATION_RESULTS} VALUES (?, ?, ?, ?, ?)",
+                [check_id or name, name, table, success, json.dumps(summary)])
+
+
 def _run_suite(context: dg.AssetCheckExecutionContext, settings: PostureSettings, duckdb: DuckDBResource,
                suite: Suite) -> tuple[SuiteOutcome, str]:
     """Validate, record the summary for the manifest, write the HTML report; return the outcome and its path."""
     report = settings.layout.reports_dir / context.run.run_id / f"{suite.check_id.replace(':', '.')}.html"
     with duckdb.get_connection() as con:
         outcome = validate_suite(con, suite, STAGING, settings.suite_parameters, html_report=report)
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING}")
-        con.execute(VALIDATION_RESULTS_DDL)
-        con.execute(f"INSERT OR REPLACE INTO {VALIDATION_RESULTS} VALUES (?, ?, ?, ?, ?)",
-                    [suite.check_id, suite.name, suite.table, outcome.success, json.dumps(outcome.summary())])
+        record_check_result(con, suite.name, suite.table, outcome.success, outcome.summary(), suite.check_id)
     return outcome, str(report)
 
 
@@ -47,6 +53,7 @@ def _metadata(suite: Suite, outcome: SuiteOutcome, report: str) -> dict[str, obj
         "warnings": len(outcome.warnings),
         "suite_file": suite.path_hint,
         "validation_report": dg.MetadataValue.path(report),
+        "results": check_results_markdown(outcome),
     }
     for label, outcomes in (("failed", outcome.failed), ("warning", outcome.warnings)):
         for o in outcomes:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipelines.cli_query import add_analyst_commands, step_progress
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INPUT = REPO_ROOT / "corpus" / "sample"
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
@@ -82,10 +84,11 @@ def _run_pipeline(args: argparse.Namespace) -> int:
     layout = WarehouseLayout.for_database(args.warehouse, args.lake_catalog, args.lake_data)
     try:
         with writer_lock(layout, args.wait, on_wait=lambda note: print(f"posture run: {note}", file=sys.stderr)), \
-                dg.DagsterInstance.ephemeral() as instance:
+                dg.DagsterInstance.ephemeral() as instance, \
+                step_progress(instance, len(job.nodes_in_topological_order), args.quiet) as run_id:
             _recover(layout)
             result = job.execute_in_process(
-                instance=instance, raise_on_error=False,
+                instance=instance, raise_on_error=False, run_id=run_id,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
     except WarehouseBusy as busy:
@@ -121,8 +124,9 @@ def _run_pipeline(args: argparse.Namespace) -> int:
         print("posture run: the pipeline failed; nothing was published.", file=sys.stderr)
         return EXIT_CHECK_FAILED
 
-    _print_summary(args.warehouse, result)
-    print(f"validation reports: {reports}")
+    if not args.quiet:
+        _print_summary(args.warehouse, result)
+        print(f"validation reports: {reports}")
     return EXIT_OK
 
 
@@ -148,6 +152,7 @@ def evaluate(args: argparse.Namespace) -> int:
     import duckdb
 
     from posture.scoring import evaluate as score, load_gold, load_predictions
+    from posture.scoring_links import LinksGoldError, evaluate_links, format_links
     from posture.scoring_report import format_table, format_verbose
 
     if not args.gold.is_dir():
@@ -156,12 +161,20 @@ def evaluate(args: argparse.Namespace) -> int:
     if not args.warehouse.exists():
         print(f"posture eval: warehouse {args.warehouse} does not exist: run `posture run` first", file=sys.stderr)
         return EXIT_BAD_INPUT
+    golds = load_gold(args.gold)
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
-        evaluation = score(load_gold(args.gold), load_predictions(con))
+        evaluation = score(golds, load_predictions(con))
+        try:
+            linking = evaluate_links(args.gold, golds, evaluation, con)  # None without a links.gold.json
+        except LinksGoldError as error:
+            print(f"posture eval: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     if args.json:
-        print(json.dumps(evaluation.figures(), indent=2))
+        print(json.dumps({**evaluation.figures(), **({"linking": linking.figures()} if linking else {})}, indent=2))
     else:
         print(format_table(evaluation))
+        if linking:
+            print(format_links(linking, args.verbose))
     if args.verbose:
         print(format_verbose(evaluation))
     return EXIT_OK
@@ -255,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--out", type=Path, required=True)
     export_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     export_parser.set_defaults(handler=export)
+    add_analyst_commands(commands)
     return parser
 
 

@@ -5,6 +5,7 @@ import dagster as dg
 from assets.extraction import extract_reports
 from assets.gazetteer import places
 from assets.ingestion import read_inbox
+from assets.linking import force_level_timelines, link_movement_events, linking_checks
 from assets.release import publish
 from assets.validation import validation_checks
 from pipelines.jobs import posture_job
@@ -12,8 +13,8 @@ from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=[read_inbox, places, extract_reports, publish],
-    asset_checks=validation_checks,
+    assets=[read_inbox, places, extract_reports, link_movement_events, force_level_timelines, publish],
+    asset_checks=[*validation_checks, *linking_checks],
     jobs=[posture_job],
     sensors=[inbox_sensor],
     resources=build_resources(),

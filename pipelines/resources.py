@@ -16,6 +16,7 @@ import polars as pl
 from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager, DuckDBResource
 
+from posture.linking.rules import LinkingRules
 from posture.schema import TABLES
 from posture.warehouse import WarehouseLayout, read_table, write_table
 
@@ -50,6 +51,27 @@ class PostureSettings(dg.ConfigurableResource):
     @property
     def gazetteer_paths(self) -> list[Path]:
         return [Path(p) for p in self.extra_gazetteers.split(os.pathsep) if p.strip()]
+
+
+_LINKING_DEFAULTS = LinkingRules()
+
+
+class LinkingSettings(dg.ConfigurableResource):
+    """Thresholds of cross-article event linking and of the force-level summary (``posture.linking.rules``)."""
+
+    window_days: int = _LINKING_DEFAULTS.window_days
+    point_km: float = _LINKING_DEFAULTS.point_km
+    count_tolerance: float = _LINKING_DEFAULTS.count_tolerance
+    count_slack: int = _LINKING_DEFAULTS.count_slack
+    coarsest_precision: str = _LINKING_DEFAULTS.coarsest_precision
+    latest_window_days: int = _LINKING_DEFAULTS.latest_window_days
+
+    @property
+    def rules(self) -> LinkingRules:
+        return LinkingRules(window_days=self.window_days, point_km=self.point_km,
+                            count_tolerance=self.count_tolerance, count_slack=self.count_slack,
+                            coarsest_precision=self.coarsest_precision,
+                            latest_window_days=self.latest_window_days)
 
 
 class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
@@ -89,6 +111,7 @@ def build_resources() -> dict[str, object]:
             lake_data=dg.EnvVar("POSTURE_LAKE_DATA"),
             max_shrink_percent=dg.EnvVar.int("POSTURE_MAX_SHRINK_PERCENT"),
         ),
+        "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=warehouse),
         "duckdb": DuckDBResource(database=warehouse),
     }

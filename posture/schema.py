@@ -212,6 +212,136 @@ FORCE_LEVELS = Table(
     ("claim_id",),
 )
 
+MOVEMENT_EVENTS = Table(
+    "movement_events",
+    "Derived: one row per real movement, merging the reports of several articles that describe it.",
+    (
+        _c("event_id", "VARCHAR", "'ev_' + movement_id of the anchor report; stable when later reports join", False),
+        _c("anchor_movement_id", "VARCHAR", "the member published first (ties: smallest movement_id)", False),
+        _c("actor", "VARCHAR", "consensus actor: the one most members give (ties: first by id)", False),
+        _c("actor_family", "VARCHAR", "the actor family every member shares (contract 4.1)", False),
+        _c("movement_type", "VARCHAR", "consensus movement type", False),
+        _c("event_date", "DATE", "consensus event date: most common among the most precisely dated members"),
+        _c("event_date_precision", "VARCHAR", "precision of event_date"),
+        _c("date_start", "DATE", "earliest first day of the members' dates (event date, else publication date)"),
+        _c("date_end", "DATE", "latest last day of the members' dates"),
+        _c("span_days", "INTEGER", "days between the latest start and the earliest end of the members' dates (0: they share a day)", False),
+        _c("first_published", "DATE", "publication date of the first report"),
+        _c("last_published", "DATE", "publication date of the last report"),
+        _c("origin_place_id", "VARCHAR", "best-supported consensus origin (all in movement_event_places)"),
+        _c("destination_place_id", "VARCHAR", "best-supported consensus destination"),
+        _c("location_place_id", "VARCHAR", "best-supported consensus location"),
+        _c("asset_type", "VARCHAR", "the counted asset most members mention"),
+        _c("count", "BIGINT", "median of the counts members state for asset_type"),
+        _c("count_min", "BIGINT", "lowest lower bound a member gives for asset_type"),
+        _c("count_max", "BIGINT", "highest upper bound a member gives for asset_type (NULL: unbounded)"),
+        _c("n_reports", "INTEGER", "member reports", False),
+        _c("n_articles", "INTEGER", "distinct articles of the members", False),
+        _c("n_sources", "INTEGER", "distinct independent sources (named attribution, else outlet, else story)", False),
+        _c("sources", "VARCHAR", "those sources, sorted, comma-separated", False),
+        _c("languages", "VARCHAR", "languages of the members, sorted, comma-separated", False),
+        _c("corroborated", "BOOLEAN", "two or more independent sources", False),
+    ),
+    ("event_id",),
+)
+
+MOVEMENT_EVENT_REPORTS = Table(
+    "movement_event_reports",
+    "Derived: which movement reports make up each movement event (every report is in exactly one).",
+    (
+        _c("event_id", "VARCHAR", "FK movement_events", False),
+        _c("movement_id", "VARCHAR", "FK movement_reports; unique", False),
+        _c("article_id", "VARCHAR", "FK articles", False),
+        _c("published_date", "DATE", "the article's publication date"),
+        _c("language", "VARCHAR", "the article's language", False),
+        _c("outlet", "VARCHAR", "the article's outlet"),
+        _c("attributed_to", "VARCHAR", "the report's source id"),
+        _c("source_key", "VARCHAR", "the independent source it counts as: its named attribution (or the one its article names "
+           "for this event), else the outlet (outlet:<name>, or the source id of an agency), else story:<article_id>", False),
+        _c("is_anchor", "BOOLEAN", "the member the event_id derives from", False),
+    ),
+    ("event_id", "movement_id"),
+)
+
+MOVEMENT_EVENT_PLACES = Table(
+    "movement_event_places",
+    "Derived: every place the members of an event name, by role, with how many name it and the consensus.",
+    (
+        _c("event_id", "VARCHAR", "FK movement_events", False),
+        _c("role", "VARCHAR", "origin, destination, location, via", False),
+        _c("place_id", "VARCHAR", "FK places", False),
+        _c("n_reports", "INTEGER", "members naming this place in this role", False),
+        _c("consensus", "BOOLEAN", "among the most specific places named by at least half as many members as the best-supported one", False),
+    ),
+    ("event_id", "role", "place_id"),
+)
+
+MOVEMENT_EVENT_ASSETS = Table(
+    "movement_event_assets",
+    "Derived: what moved in each event, with the range of counts across its reports.",
+    (
+        _c("event_id", "VARCHAR", "FK movement_events", False),
+        _c("asset_type", "VARCHAR", "contract 4.3", False),
+        _c("n_reports", "INTEGER", "members mentioning this asset type", False),
+        _c("count", "BIGINT", "median of the stated counts (the lower middle one); NULL when none is stated"),
+        _c("count_min", "BIGINT", "lowest lower bound across the members"),
+        _c("count_max", "BIGINT", "highest upper bound across the members (NULL: unbounded or uncounted)"),
+    ),
+    ("event_id", "asset_type"),
+)
+
+FORCE_LEVEL_SERIES = Table(
+    "force_level_series",
+    "Derived: every force-level claim per actor, area and metric, in time order (ref_date, else publication date).",
+    (
+        _c("series_id", "VARCHAR", "actor/area_place_id/metric ('-' for no area)", False),
+        _c("seq", "INTEGER", "position in the series: 1 = earliest", False),
+        _c("claim_id", "VARCHAR", "FK force_levels; unique", False),
+        _c("actor", "VARCHAR", "actor id", False),
+        _c("area_place_id", "VARCHAR", "FK places"),
+        _c("metric", "VARCHAR", "troops, bases, base_closures", False),
+        _c("status", "VARCHAR", "current, past, planned", False),
+        _c("as_of_date", "DATE", "ref_date, else the publication date"),
+        _c("as_of_precision", "VARCHAR", "precision of as_of_date"),
+        _c("date_basis", "VARCHAR", "ref_date or published_date"),
+        _c("published_date", "DATE", "the article's publication date"),
+        _c("value", "BIGINT", "the number as stated"),
+        _c("value_min", "BIGINT", "lower bound implied by the qualifier"),
+        _c("value_max", "BIGINT", "upper bound implied by the qualifier"),
+        _c("qualifier", "VARCHAR", "contract 4.5", False),
+        _c("attributed_to", "VARCHAR", "source id"),
+        _c("source_key", "VARCHAR", "the independent source it counts as (as in movement_event_reports)", False),
+        _c("article_id", "VARCHAR", "FK articles", False),
+        _c("language", "VARCHAR", "the article's language", False),
+    ),
+    ("series_id", "seq"),
+)
+
+FORCE_LEVEL_LATEST = Table(
+    "force_level_latest",
+    "Derived: per actor, area and metric, the latest current figure and the spread of current claims around it.",
+    (
+        _c("series_id", "VARCHAR", "FK force_level_series", False),
+        _c("actor", "VARCHAR", "actor id", False),
+        _c("area_place_id", "VARCHAR", "FK places"),
+        _c("metric", "VARCHAR", "troops, bases, base_closures", False),
+        _c("latest_claim_id", "VARCHAR", "the latest current claim (FK force_levels)", False),
+        _c("as_of_date", "DATE", "its as_of_date", False),
+        _c("value", "BIGINT", "its value"),
+        _c("value_min", "BIGINT", "its lower bound"),
+        _c("value_max", "BIGINT", "its upper bound"),
+        _c("qualifier", "VARCHAR", "its qualifier", False),
+        _c("attributed_to", "VARCHAR", "its source id"),
+        _c("window_start", "DATE", "current claims from this date to as_of_date make up the spread", False),
+        _c("n_claims", "INTEGER", "current claims in the window", False),
+        _c("n_sources", "INTEGER", "independent sources of those claims", False),
+        _c("claimed_min", "BIGINT", "lowest lower bound they claim"),
+        _c("claimed_max", "BIGINT", "highest upper bound they claim"),
+        _c("values_claimed", "VARCHAR", "the distinct stated values, ascending, comma-separated", False),
+    ),
+    ("series_id",),
+)
+
 # Everything a release publishes, in dependency order.
 PUBLISHED_TABLES: tuple[Table, ...] = (
     ARTICLES,
@@ -223,6 +353,12 @@ PUBLISHED_TABLES: tuple[Table, ...] = (
     MOVEMENT_PLACES,
     MOVEMENT_ASSETS,
     FORCE_LEVELS,
+    MOVEMENT_EVENTS,
+    MOVEMENT_EVENT_REPORTS,
+    MOVEMENT_EVENT_PLACES,
+    MOVEMENT_EVENT_ASSETS,
+    FORCE_LEVEL_SERIES,
+    FORCE_LEVEL_LATEST,
 )
 TABLES: dict[str, Table] = {t.name: t for t in PUBLISHED_TABLES}
 

@@ -19,6 +19,7 @@ from posture.gazetteer.gazetteer import distance_km
 from posture.vocab import vocabularies
 
 POINT_MATCH_KM = 25.0
+LINKS_FILE = "links.gold.json"  # linking gold (posture.scoring_links), not an article's gold
 ROLE_SLOTS = {"origins": "origin", "destinations": "destination", "locations": "location"}
 SCALAR_SLOTS = ("date", "actor", "type", "attributed_to")
 
@@ -46,6 +47,8 @@ class ArticlePrediction:
 def load_gold(folder: Path) -> list[ArticleGold]:
     golds = []
     for path in sorted(folder.rglob("*.gold.json")):
+        if path.name == LINKS_FILE:
+            continue
         raw = json.loads(path.read_text(encoding="utf-8"))
         name = path.relative_to(folder).as_posix().removesuffix(".gold.json")
         golds.append(ArticleGold(name, raw.get("language", "?"), raw.get("movements", []),
@@ -232,10 +235,14 @@ class Counts:
 
     @property
     def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
+
+
+def f1_score(precision: float | None, recall: float | None) -> float | None:
+    """Harmonic mean of precision and recall; None when either is undefined."""
+    if precision is None or recall is None:
+        return None
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 @dataclass
@@ -278,6 +285,7 @@ class ArticleReport:
     unmatched_gold_claims: list[dict]
     unmatched_predicted_claims: list[dict]
     slot_errors: list[str]
+    movement_pairs: list[tuple[int, str]] = field(default_factory=list)  # (gold movement index, predicted movement id)
 
 
 def _score_scalar(scores: Scores, slot: str, gold_value, predicted_value, correct: bool) -> bool:
@@ -345,6 +353,7 @@ def score_article(gold: ArticleGold, pred: ArticlePrediction | None, scores: Sco
         [c for i, c in enumerate(gold.force_levels) if i not in claim_g],
         [c for i, c in enumerate(pred_claims) if i not in claim_p],
         errors,
+        [(gi, pred_movements[pi].get("id")) for gi, pi in sorted(pairs)],
     )
 
 

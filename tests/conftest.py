@@ -63,3 +63,26 @@ def two_releases(tmp_path_factory) -> TwoReleases:
     second = materialize_all(inbox, warehouse, gazetteers=[correction], **lake)
     assert second.success
     return TwoReleases(warehouse, WarehouseLayout.for_database(warehouse, **lake), second)
+
+
+@pytest.fixture(scope="session")
+def sample_release(tmp_path_factory):
+    """One `posture run` of the sample corpus, shared by the analyst-tool tests (read-only use).
+
+    Returns the warehouse path and what the run printed (stdout, stderr) and returned.
+    """
+    import contextlib
+    import io
+    import types
+
+    from pipelines.cli import main
+
+    root = tmp_path_factory.mktemp("sample_release")
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLE, inbox)
+    warehouse = root / "warehouse" / "warehouse.duckdb"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", "--input", str(inbox), "--warehouse", str(warehouse)])
+    return types.SimpleNamespace(warehouse=warehouse, inbox=inbox, code=code, stdout=out.getvalue(),
+                                 stderr=err.getvalue())

@@ -11,24 +11,25 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.definitions import defs
-from pipelines.resources import PostureSettings, StagingIOManager
+from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = (),
-                    **settings: object) -> dg.ExecuteInProcessResult:
+                    instance: dg.DagsterInstance | None = None, **settings: object) -> dg.ExecuteInProcessResult:
     """``settings`` are further PostureSettings fields (lake_catalog, max_shrink_percent, ...)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     database = str(warehouse)
     resources = {
         "settings": PostureSettings(inbox=str(inbox), warehouse=database,
                                     extra_gazetteers=":".join(str(g) for g in gazetteers), **settings),
+        "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=database),
         "duckdb": DuckDBResource(database=database),
     }
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
-    return dg.materialize(assets, resources=resources, raise_on_error=False)
+    return dg.materialize(assets, resources=resources, raise_on_error=False, instance=instance)
 
 
 def release_metadata(result: dg.ExecuteInProcessResult) -> dict:

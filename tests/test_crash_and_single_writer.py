@@ -130,8 +130,11 @@ def test_a_second_run_on_the_same_warehouse_exits_3_or_waits_and_nothing_is_dama
 
         waiting = subprocess.Popen(_run_args(sample_inbox, warehouse, "--wait", str(SIGNAL_TIMEOUT)), cwd=REPO,
                                    text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=posture_env())
-        line = waiting.stderr.readline()
-        assert f"is being written by posture run (pid {first.pid}); waiting" in line, line
+        notice = f"is being written by posture run (pid {first.pid}); waiting"
+        lines = []
+        while not lines or notice not in lines[-1]:  # it says so before anything else it reports
+            lines.append(waiting.stderr.readline())
+            assert lines[-1] and len(lines) < 100, lines
 
         (signals / "resume").touch()
         out, err = first.communicate(timeout=SIGNAL_TIMEOUT)

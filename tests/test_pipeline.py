@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.linking import linking_checks
 from posture.validation import load_suites
 from tests.conftest import REPO
 from tests.pipeline_runs import materialize_all
@@ -32,7 +33,8 @@ def test_seed_article_is_published_as_a_checked_release(sample_inbox, warehouse)
     result = materialize_all(sample_inbox, warehouse)
     assert result.success
     evaluations = result.get_asset_check_evaluations()
-    assert len(evaluations) == len(load_suites()) and all(e.passed for e in evaluations)
+    # one check per expectation suite plus the linker's three checks on movement_events
+    assert len(evaluations) == len(load_suites()) + len(linking_checks) and all(e.passed for e in evaluations)
     assert _release_status(result) == "published"
 
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -221,9 +221,33 @@ class ArticleContext:
 
     # ------------------------------------------------------------ dates
 
-    def date_near(self, position: int, sentence: Sentence) -> DateMention | None:
+    def date_near(self, position: int, sentence: Sentence, window: tuple[int, int] | None = None
+                  ) -> DateMention | None:
+        """The date closest to ``position`` in the sentence, one inside the clause ``window`` first."""
         dates = self.doc.in_sentence(self.doc.dates, sentence)
+        if window:
+            dates = [d for d in dates if window[0] <= d.start < window[1]] or dates
         if not dates:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, position), max(d.start, position)),
                                          d.start))
+
+    def date_before(self, sentence: Sentence) -> DateMention | None:
+        """The date a sentence that tells none goes on from: the last one told earlier in its
+        paragraph, else the lead's news date ("اليوم الخميس", "on Friday") when the lead comes first.
+        Not across a change of source: another source's report may be of another time."""
+        source = self.source_of(sentence)
+        earlier = [d for d in self.doc.dates
+                   if d.start < sentence.start and self.doc.sentence_of(d.start).paragraph == sentence.paragraph
+                   and not self.doc.sentence_of(d.start).in_head]
+        lead = next((s for s in self.doc.sentences if not s.in_head), None)
+        if earlier:
+            found = earlier[-1]
+        elif lead is not None and lead.index < sentence.index:
+            news = [d for d in self.doc.in_sentence(self.doc.dates, lead) if d.relative and d.precision == "day"]
+            found = news[0] if news else None
+        else:
+            found = None
+        if found is None or source is None or self.source_of(self.doc.sentence_of(found.start)) == source:
+            return found
+        return None

@@ -117,8 +117,9 @@ class Matcher:
             return prefix in m.lam_article_prefixes, False
         if prefix in m.proclitics:
             return True, False
-        if p.pos == "noun" and not p.value.startswith("ال") and prefix in m.article_prefixes:
-            return True, False
+        if p.pos == "noun" and not p.value.startswith("ال") and \
+                (prefix in m.article_prefixes or prefix in m.lam_article_prefixes):
+            return True, False  # القاعدة, للقاعدة (ل + ال with its alef dropped)
         if p.pos == "verb" and prefix in m.future_prefixes:
             return True, True
         return False, False

@@ -260,7 +260,8 @@ class MovementReader:
                     if q is not None and "troops" not in frame.assets:
                         text = self.doc.original_span(m.start, m.end)[2]
                         frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
-            date = self.ctx.date_near(trigger.start, sentence)
+            date = self.ctx.date_near(trigger.start, sentence, (window_start, clause_end)) or \
+                self.ctx.date_before(sentence)
             frame.date = date
             frame.source = self.ctx.source_of(sentence)
             if frames and trigger.value == "other" and trigger.feature("dir") == "move":

@@ -1,12 +1,26 @@
 """Quantities in folded Arabic and English text: digits, number words, vague amounts, qualifiers.
 
-The words of each language are data (``posture/data/lexicons/<lang>/numbers.tsv``); this
-module is the engine. Spans are offsets into the folded text
+The words of each language are data (``posture/data/lexicons/<lang>/numbers.tsv``, its kinds are
+described at its top); this module is the engine. Spans are offsets into the folded text
 (``posture.text.normalize.normalise_for_matching``).
 
+Rules:
+- digits: 2000, 2,000, 2.000 and ٢٠٠٠ are 2000 (a dot or comma before exactly three digits groups
+  thousands); a decimal counts only before a multiplier word (1.4 ألف, 2.2 thousand);
+- number words add up in groups that a multiplier closes (ثلاثة آلاف وخمسمئة = 3500, one hundred
+  and fifty = 150, twenty-five = 25); a unit 1..9 before عشر/عشرة is a teen (خمسة عشر = 15);
+  a part joined by a conjunction must be smaller than what it joins, except an Arabic unit
+  before its tens (خمسة وعشرون = 25);
+- a vague word (عشرات, dozens) is an amount with the bounds the data gives, value NULL; before a
+  multiplier the bounds scale (عشرات الآلاف, several hundred);
+- a qualifier before (نحو, more than) or after (تقريبا, or more) sets the contract qualifier;
+- "بين X و Y", "from X to Y", "X to Y", "X-Y", "X or Y" are a range when Y > X (value X);
+- not counts: a date or time expression (23 تموز, عام 2014, 1:23), a percentage, an amount of
+  money, digits glued to letters (30th, M4, F-16, 1990s), a label number (resolution 2254),
+  a number word inside an ordinal (الحادي والعشرين).
+
 Bounds implied by a qualifier: exact -> [v, v]; approx -> [0.9 v, 1.1 v]; less_than -> [0, v-1];
-more_than -> [v+1, -]; at_least -> [v, -]; at_most -> [0, v]; range "X to Y" -> [X, Y] with value X;
-vague (dozens, عشرات) -> the range the data file gives, value NULL.
+more_than -> [v+1, -]; at_least -> [v, -]; at_most -> [0, v]; range -> [X, Y].
 """
 
 from __future__ import annotations
@@ -15,13 +29,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from posture.extract.lexicon import LEXICON_DIR
-from posture.text.normalize import fold
+from posture.extract.wordtables import Tokens, WordTable, table_language, word_table
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
-_PROCLITICS = ("و", "ب", "ل", "ف", "ك", "وب")
-_YEAR_CUES = {"عام", "العام", "سنه", "السنه", "منذ", "in", "since", "year", "of", "late", "early", "mid", "by",
-              "before", "after", "اواخر", "مطلع", "اوائل", "منتصف", "بدايه", "نهايه", "until", "during", "حتي"}
+_THOUSANDS = re.compile(r"\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+_DECIMAL = re.compile(r"\d+[.,]\d{1,2}|\d+[.,]\d{4,}")
+_STARTING_KINDS = ("unit", "multiplier", "vague", "qualifier", "range_start")
 
 
 @dataclass(frozen=True)
@@ -34,51 +46,36 @@ class Quantity:
     qualifier: str
     number_start: int
     number_end: int
-    upper: "Quantity | None" = None
+    upper: "Quantity | None" = None  # the second number of a range
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: float
+    start: int  # token span [start, end)
+    end: int
+    multiplier: int  # the last multiplier applied (1 when none)
 
 
 @dataclass(frozen=True)
 class _Words:
-    units: dict[str, int]
-    multipliers: dict[str, int]
-    vague: dict[str, tuple[int | None, int | None]]
-    qualifiers: dict[str, str]
-    range_start: set[str]
-    range_join: set[str]
-    months: set[str]
-    max_phrase: int
+    table: WordTable
+    proclitics: tuple[str, ...]
+    articles: tuple[str, ...]
+    starters: frozenset[str]  # first words of what a quantity can start with
+
+    def kind(self, name: str) -> dict[str, str]:
+        return self.table.get(name)
 
 
 @cache
 def _words(lang: str) -> _Words:
-    units, multipliers, vague, qualifiers, range_start, range_join = {}, {}, {}, {}, set(), set()
-    path = LEXICON_DIR / lang / "numbers.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
-        if not line.strip() or line.startswith("#"):
-            continue
-        surface, kind, value = (line.split("\t") + ["", ""])[:3]
-        key = fold(surface)
-        if kind == "unit":
-            units[key] = int(value)
-        elif kind == "multiplier":
-            multipliers[key] = int(value)
-        elif kind == "vague":
-            low, _, high = value.partition("..")
-            vague[key] = (int(low) if low else None, int(high) if high else None)
-        elif kind == "qualifier":
-            qualifiers[key] = value
-        elif kind == "range_start":
-            range_start.add(key)
-        elif kind == "range_join":
-            range_join.add(key)
-    from posture.extract.dates import month_words
-
-    phrases = [*units, *multipliers, *vague, *qualifiers]
-    return _Words(units, multipliers, vague, qualifiers, range_start, range_join, month_words(lang),
-                  max(len(p.split()) for p in phrases) if phrases else 1)
+    table = word_table(lang, "numbers.tsv")
+    starters = frozenset(w for kind in _STARTING_KINDS for w in table.index.get(kind, {}))
+    return _Words(table, tuple(table.get("proclitic")), tuple(table.get("article")), starters)
 
 
-def _bounds(value: int, qualifier: str) -> tuple[int | None, int | None]:
+def bounds(value: int, qualifier: str) -> tuple[int | None, int | None]:
     return {
         "exact": (value, value),
         "approx": (round(value * 0.9), round(value * 1.1)),
@@ -89,149 +86,262 @@ def _bounds(value: int, qualifier: str) -> tuple[int | None, int | None]:
     }.get(qualifier, (value, value))
 
 
+def digits_value(token: str) -> float | None:
+    """2,000 / 2.000 -> 2000; 1.4 -> 1.4; 1,5 -> 1.5 (a decimal comma); None when malformed."""
+    if _THOUSANDS.fullmatch(token):
+        return int(re.sub(r"[.,]", "", token))
+    if token.isdigit():
+        return int(token)
+    if _DECIMAL.fullmatch(token):
+        return float(token.replace(",", "."))
+    return None
+
+
+def _magnitude(value: int) -> int:
+    """The place value of the last non-zero digit: 3000 -> 1000, 150 -> 10, 25 -> 1."""
+    if value <= 0:
+        return 10 ** 12
+    m = 1
+    while value % (m * 10) == 0:
+        m *= 10
+    return m
+
+
 class _Scanner:
-    def __init__(self, text: str, lang: str):
+    def __init__(self, text: str, lang: str, excluded: list[tuple[int, int]]):
+        self.w = _words(lang)
+        self.t = Tokens(text, self.w.proclitics)
         self.text = text
-        self.words = _words(lang)
-        self.tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        # tokens inside a time expression ("23 تموز", "عام 2014") are never part of a count
+        self.in_time = [any(a < e and s < b for a, b in excluded) for _, s, e in self.t.items]
 
-    def phrase(self, i: int, table) -> tuple[str, int] | None:
-        """The longest phrase of ``table`` starting at token i (with a proclitic on its first word)."""
-        for n in range(min(self.words.max_phrase, len(self.tokens) - i), 0, -1):
-            words = [t[0] for t in self.tokens[i:i + n]]
-            candidates = [" ".join(words)]
-            candidates += [" ".join([words[0][len(p):], *words[1:]]) for p in _PROCLITICS
-                           if words[0].startswith(p) and len(words[0]) > len(p) + 1]
-            for c in candidates:
-                if c in table:
-                    return c, i + n
-        return None
+    def phrase(self, i: int, kind: str, prefixes: tuple[str, ...] | None = None):
+        return self.t.phrase(i, self.w.table, kind, prefixes)
 
-    def is_digits(self, i: int) -> bool:
-        return i < len(self.tokens) and self.tokens[i][0][0].isdigit()
+    # ------------------------------------------------------------ what is not a count
 
-    def digits_value(self, token: str) -> float:
-        if re.fullmatch(r"\d{1,3}(?:[,.]\d{3})+", token) and not re.fullmatch(r"\d+\.\d{3}", token.replace(",", "")):
-            return int(re.sub(r"[,.]", "", token))
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", token):
-            return int(token.replace(".", ""))
-        return float(token.replace(",", "")) if "." in token.replace(",", "") else int(token.replace(",", ""))
-
-    def not_a_count(self, i: int) -> bool:
-        """Dates, times, percentages, model names (S-400, Il-76), years after 'in'/'عام'."""
-        token, start, end = self.tokens[i]
-        before, after = self.text[max(0, start - 2):start], self.text[end:end + 2]
-        if any(c in after[:1] for c in "/:%") or any(c in before[-1:] for c in "/:") or after.startswith("-"):
+    def _digits_not_a_count(self, i: int) -> bool:
+        t, text = self.t, self.text
+        start, end = t.start(i), t.end(i)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if before in ":/" or after in ":/" or before in self.w.kind("currency_sign"):
             return True
-        if before.endswith("-") and start >= 2 and self.text[start - 2].isalpha():
+        if before == "-" and start >= 2 and text[start - 2].isalpha():
+            return True  # F-16, إيل-76
+        if t.gap(i) == "" and i > 0 and not t.is_digits(i - 1) and t.word(i - 1) not in self.w.articles \
+                and t.word(i - 1) not in self.w.proclitics:
+            return True  # M4 (while ب2000 and الـ900 are counts)
+        if i + 1 < len(t) and t.gap(i + 1) == "" and not t.is_digits(i + 1):
+            return True  # 30th, 1990s
+        if t.word(i - 1) in self.w.kind("not_count_before") and t.gap(i).strip() in ("", "."):
             return True
-        prev = self.tokens[i - 1][0] if i else ""
-        nxt = self.tokens[i + 1][0] if i + 1 < len(self.tokens) else ""
-        if prev in self.words.months or nxt in self.words.months or \
-                (nxt and nxt[0] in "وبلف" and nxt[1:] in self.words.months):
-            return True
-        if re.fullmatch(r"(19|20)\d\d", token) and (prev in _YEAR_CUES or self.text[max(0, start - 2):start] == ", "):
-            return True
-        return after.strip()[:3] in ("بال", "pct") or nxt in ("بالمئه", "بالمائه", "percent", "في المئه")
+        return self._ratio_after(end, i + 1)
 
-    def number(self, i: int) -> tuple[int, int] | None:
-        """(value, next token) of a number at token i: digits with an optional multiplier word,
-        or a run of number words (خمسة وعشرون, one hundred and fifty, ثلاثة آلاف)."""
-        if self.is_digits(i):
-            if self.not_a_count(i):
-                return None
-            value = self.digits_value(self.tokens[i][0])
-            j = i + 1
-            hit = self.phrase(j, self.words.multipliers) if j < len(self.tokens) else None
-            if hit:
-                value *= self.words.multipliers[hit[0]]
-                j = hit[1]
-            return int(round(value)), j
-        total, current, j, found = 0, 0, i, False
-        while j < len(self.tokens):
-            hit = self.phrase(j, self.words.units)
-            if hit and not (found and not self._joined(j)):
-                current += self.words.units[hit[0]]
-                j, found = hit[1], True
+    def _ratio_after(self, end: int, nxt: int) -> bool:
+        rest = self.text[end:end + 3].lstrip()
+        if any(rest.startswith(s) for s in self.w.kind("not_count_after") if not s[0].isalpha()):
+            return True
+        return self.phrase(nxt, "not_count_after", ()) is not None if nxt < len(self.t) else False
+
+    def _word_not_a_count(self, i: int, j: int) -> bool:
+        """A run of number words [i, j) next to an ordinal word, or an English "twenty-first"."""
+        ordinals = self.w.kind("ordinal")
+        if self.t.word(i - 1) in ordinals and self.t.gap(i).strip() == "":
+            return True
+        return j < len(self.t) and self.t.gap(j) == "-" and self.t.word(j) in ordinals
+
+    # ------------------------------------------------------------ numbers
+
+    def number(self, i: int) -> _Number | None:
+        """A number at token i: digits with an optional multiplier word, or a run of number words."""
+        if i >= len(self.t) or self.in_time[i]:
+            return None
+        if self.t.is_digits(i):
+            return self._digits(i)
+        return self._words_run(i)
+
+    def _digits(self, i: int) -> _Number | None:
+        if self._digits_not_a_count(i):
+            return None
+        value = digits_value(self.t.word(i))
+        if value is None:
+            return None
+        hit = self.phrase(i + 1, "multiplier", ())
+        if hit and self.t.gap(i + 1).strip() == "":
+            m = int(hit[1])
+            return _Number(value * m, i, hit[2], m)
+        if value != int(value):
+            return None  # 1.5 with no multiplier measures something; it counts nothing
+        return _Number(value, i, i + 1, 1)
+
+    def _words_run(self, i: int) -> _Number | None:
+        teen, conj = self.w.kind("teen_base"), self.w.kind("conjunction")
+        total, current, j, found, last_multiplier = 0, 0, i, False, 1
+        before_addend: tuple[int, int, int] | None = None  # (total, current, j) before a joined part
+        while j < len(self.t) and not self.in_time[j]:
+            gap = self.t.gap(j).strip() if found else ""
+            if gap not in ("", "-"):
+                break
+            k, joined = j, False
+            if found and self.t.word(j) in conj:  # "and fifty", "و 20"
+                k, joined = j + 1, True
+            if found and not joined and self.t.word(j) in teen and 1 <= current % 100 <= 9:
+                current += int(teen[self.t.word(j)])  # خمسة عشر
+                j += 1
                 continue
-            hit = self.phrase(j, self.words.multipliers)
-            if hit and (found or not self._joined(j)):
-                m = self.words.multipliers[hit[0]]
-                if not found and hit[0] in ("الاف",):  # آلاف alone is vague, handled elsewhere
+            hit = self.phrase(k, "unit")
+            if hit:
+                joined = joined or hit[3] in conj  # "وعشرين"
+                value = int(hit[1])
+                if found:
+                    if hit[3] and not joined:
+                        break  # "ب" + number: a new phrase
+                    arabic_tens = joined and 1 <= current % 100 <= 9 and value % 10 == 0 and 20 <= value <= 90
+                    if not (value < _magnitude(current) or arabic_tens):
+                        break  # two numbers side by side, or "عشرة وعشرين"
+                if found:
+                    before_addend = (total, current, j)
+                current += value
+                j, found = hit[2], True
+                continue
+            m_hit = self.phrase(k, "multiplier")
+            if m_hit and not found and (self.phrase(k, "vague") or self.t.is_digits(k - 1)):
+                break  # "آلاف" alone is vague; "million" after "$2" is not a number of its own
+            if m_hit:
+                m = int(m_hit[1])
+                if (joined or m_hit[3] in conj) and current:
+                    break  # "مئة وألف" is not one number
+                if found and m_hit[3] and m_hit[3] not in conj:
+                    break
+                if current >= m and before_addend:
+                    total, current, j = before_addend  # "ألفين وثلاثة آلاف": the part opened a new number
                     break
                 current = max(current, 1) * m
                 if m >= 1000:
                     total, current = total + current, 0
-                j, found = hit[1], True
-                continue
-            if found and self.tokens[j][0] in ("و", "and") and j + 1 < len(self.tokens) and \
-                    (self.phrase(j + 1, self.words.units) or self.phrase(j + 1, self.words.multipliers)):
-                j += 1
+                j, found, last_multiplier = m_hit[2], True, m
                 continue
             break
-        return (total + current, j) if found else None
+        if not found or self._word_not_a_count(i, j):
+            return None
+        return _Number(total + current, i, j, last_multiplier)
 
-    def _joined(self, j: int) -> bool:
-        """Whether token j continues a number with a conjunction (وعشرون) rather than starting one."""
-        return self.tokens[j][0].startswith("و") and self.tokens[j][0][1:] in self.words.units
+    # ------------------------------------------------------------ quantities
 
     def span(self, i: int, j: int) -> tuple[int, int]:
-        return self.tokens[i][1], self.tokens[j - 1][2]
+        return self.t.start(i), self.t.end(j - 1)
+
+    def quantity(self, n: _Number, start_token: int, qualifier: str, end_token: int | None = None) -> Quantity:
+        value = int(round(n.value))
+        low, high = bounds(value, qualifier)
+        return Quantity(*self.span(start_token, end_token or n.end), value, low, high, qualifier,
+                        *self.span(n.start, n.end))
+
+    def range_of(self, start_token: int, first: _Number, second: _Number) -> Quantity | None:
+        low = first.value
+        if first.multiplier == 1 and second.multiplier > 1 and low * second.multiplier <= second.value:
+            low *= second.multiplier  # "between two and three thousand"
+        if second.value <= low:
+            return None
+        upper = self.quantity(second, second.start, "exact")
+        start, end = self.span(start_token, second.end)
+        return Quantity(start, end, int(low), int(low), int(second.value), "range",
+                        *self.span(first.start, first.end), upper)
+
+    def _joined_second(self, first: _Number, kind: str) -> _Number | None:
+        k = first.end
+        if k < len(self.t) and self.t.gap(k).strip() == "-" and kind == "range_bare":
+            return self.number(k)
+        if k < len(self.t) and self.t.word(k) in self.w.kind(kind):
+            return self.number(k + 1)
+        if kind == "range_join" and k < len(self.t):  # "و40" is split by the tokenizer; "وعشرين" is not
+            hit = self.phrase(k, "unit")
+            if hit and hit[3] in self.w.kind(kind):
+                return self._words_run(k)
+        return None
+
+    def at(self, i: int) -> tuple[Quantity | None, int]:
+        if not self.t.is_digits(i) and not any(
+                form in self.w.starters for form, _ in self.t.forms(i, self.w.proclitics + self.w.articles)):
+            return None, i + 1
+        starter = self.phrase(i, "range_start")
+        if starter:
+            first = self.number(starter[2])
+            second = self._joined_second(first, "range_join") if first else None
+            q = self.range_of(i, first, second) if second else None
+            if q:
+                return q, second.end
+        qualifier, j, n = "exact", i, None
+        hit = self.phrase(i, "qualifier")
+        if hit:
+            n = self.number(hit[2]) or self._definite_multiplier(hit[2])
+            if n or self.phrase(hit[2], "vague"):
+                qualifier, j = hit[1], hit[2]
+        vague = self.phrase(j, "vague", self.w.proclitics + self.w.articles)
+        if vague and not n and not self.number(j):
+            return self._vague(i, j, vague)
+        n = n or self.number(j)
+        if n is None:
+            return None, i + 1
+        second = self._joined_second(n, "range_bare")
+        if second and qualifier == "exact":
+            q = self.range_of(i, n, second)
+            if q:
+                return q, second.end
+        after = self.phrase(n.end, "qualifier_after")
+        if after and qualifier == "exact" and self.t.gap(n.end).strip() in ("", "-"):
+            return self.quantity(n, i, after[1], after[2]), after[2]
+        if qualifier == "exact":
+            after = self._qualifier_after_noun(n.end)
+            if after:
+                qualifier = after
+        return self.quantity(n, i, qualifier), n.end
+
+    def _definite_multiplier(self, k: int) -> _Number | None:
+        """"قرابة الألف جندي": after a qualifier, a multiplier with the article counts itself."""
+        hit = self.phrase(k, "multiplier", self.w.articles) if k < len(self.t) else None
+        if hit and hit[3] and not self.phrase(k, "vague", self.w.articles):
+            return _Number(int(hit[1]), k, hit[2], int(hit[1]))
+        return None
+
+    def _qualifier_after_noun(self, k: int) -> str | None:
+        """"200 شاحنة تقريبا", "50 fighters or more": the qualifier follows the counted noun."""
+        for step in (1, 2):
+            if k + step >= len(self.t) or any(self.t.gap(x).strip() for x in range(k, k + step + 1)):
+                return None
+            hit = self.phrase(k + step, "qualifier_after")
+            if hit:
+                return hit[1]
+        return None
+
+    def _vague(self, i: int, j: int, vague: tuple[str, str, int]) -> tuple[Quantity, int]:
+        low_text, _, high_text = vague[1].partition("..")
+        low, high = int(low_text or 0) or None, int(high_text) if high_text else None
+        end = vague[2]
+        prefixes = tuple(self.w.proclitics) + tuple(self.w.articles)
+        m_hit = self.phrase(end, "multiplier", prefixes) if end < len(self.t) else None
+        if m_hit and self.t.gap(end).strip() == "":
+            m = int(m_hit[1])
+            low, high = (low or 2) * m, ((high + 1) * m - 1) if high else 10 * m - 1
+            end = m_hit[2]
+        start, stop = self.span(i, end)
+        return Quantity(start, stop, None, low, high, "vague", *self.span(j, end)), end
 
     def scan(self) -> list[Quantity]:
         found: list[Quantity] = []
         i = 0
-        while i < len(self.tokens):
+        while i < len(self.t):
             q, nxt = self.at(i)
             if q is not None:
                 found.append(q)
-                i = nxt
-            else:
-                i += 1
+            i = max(nxt, i + 1)
         return found
-
-    def at(self, i: int) -> tuple[Quantity | None, int]:
-        w = self.words
-        # "between 30 and 40", "من 30 إلى 40": a range when the second is larger
-        starter = self.phrase(i, w.range_start)
-        if starter:
-            first = self.number(starter[1])
-            if first and first[1] < len(self.tokens) and self.tokens[first[1]][0] in w.range_join:
-                second = self.number(first[1] + 1)
-                if second and second[0] > first[0]:
-                    start, end = self.span(i, second[1])
-                    n_start, n_end = self.span(starter[1], first[1])
-                    upper = Quantity(*self.span(first[1] + 1, second[1]), second[0], second[0], second[0], "exact",
-                                     *self.span(first[1] + 1, second[1]))
-                    return Quantity(start, end, first[0], first[0], second[0], "range", n_start, n_end, upper), second[1]
-        qualifier = "exact"
-        j = i
-        hit = self.phrase(i, w.qualifiers)
-        if hit and (self.number(hit[1]) is not None):
-            qualifier, j = w.qualifiers[hit[0]], hit[1]
-        vague = self.phrase(j, w.vague)
-        if vague and qualifier == "exact" and not self.number(j):
-            low, high = w.vague[vague[0]]
-            start, end = self.span(i, vague[1])
-            return Quantity(start, end, None, low, high, "vague", start, end), vague[1]
-        parsed = self.number(j)
-        if parsed is None:
-            return None, i + 1
-        value, k = parsed
-        # "X to Y" without a starter word: a range when Y is larger
-        if k + 1 < len(self.tokens) and self.tokens[k][0] in ("to", "الي", "-") and self.is_digits(k + 1) \
-                and self.tokens[k][0] != "الي":
-            second = self.number(k + 1)
-            if second and second[0] > value and qualifier == "exact":
-                start, end = self.span(i, second[1])
-                upper = Quantity(*self.span(k + 1, second[1]), second[0], second[0], second[0], "exact",
-                                 *self.span(k + 1, second[1]))
-                return Quantity(start, end, value, value, second[0], "range", *self.span(j, k), upper), second[1]
-        low, high = _bounds(value, qualifier)
-        start, end = self.span(i, k)
-        return Quantity(start, end, value, low, high, qualifier, *self.span(j, k)), k
 
 
 def find_quantities(folded: str, lang: str) -> list[Quantity]:
     """Every quantity in ``folded`` text, sorted by position and non-overlapping."""
-    return _Scanner(folded, lang if (LEXICON_DIR / lang / "numbers.tsv").exists() else "en").scan()
+    from posture.extract.dates import time_expression_spans
+
+    lang = table_language(lang, "numbers.tsv")
+    return _Scanner(folded, lang, time_expression_spans(folded, lang)).scan()

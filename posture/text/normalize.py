@@ -32,16 +32,17 @@ _FOLD = {
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
     # alef maqsura -> ya; ta marbuta -> ha; hamza seats -> their base letter
     "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
-    # Persian / Urdu letter forms seen in pasted text
-    "ک": "ك", "ی": "ي", "ې": "ي", "ە": "ه", "ھ": "ه",
+    # Persian / Urdu / Kurdish letter forms seen in pasted text and in transliterated names
+    "ک": "ك", "گ": "ك", "ی": "ي", "ې": "ي", "ێ": "ي", "ە": "ه", "ھ": "ه", "ۀ": "ه", "ہ": "ه",
+    "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڨ": "ق",
     # digits: Arabic-Indic and Extended (Persian) -> ASCII
     **{chr(0x0660 + i): str(i) for i in range(10)},
     **{chr(0x06F0 + i): str(i) for i in range(10)},
-    # Arabic decimal and thousands separators
-    "٫": ".", "٬": ",",
+    # Arabic decimal and thousands separators, percent sign
+    "٫": ".", "٬": ",", "٪": "%",
     # quotes and brackets around names become spaces, so that و"كونيكو" reads as و كونيكو
-    '"': " ", "«": " ", "»": " ", "“": " ", "”": " ", "„": " ", "‟": " ", "″": " ",
-    "(": " ", ")": " ", "[": " ", "]": " ", "{": " ", "}": " ",
+    '"': " ", "«": " ", "»": " ", "“": " ", "”": " ", "„": " ", "‟": " ", "″": " ", "‹": " ", "›": " ",
+    "(": " ", ")": " ", "[": " ", "]": " ", "{": " ", "}": " ", "﴾": " ", "﴿": " ",
     "‘": "'", "’": "'", "ʼ": "'", "`": "'",
     # dashes -> hyphen
     "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
@@ -76,13 +77,20 @@ class NormalisedText:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+def _is_presentation_form(ch: str) -> bool:
+    """Arabic presentation forms (ﻻ, ﺍﻟ...) pasted from PDFs: NFKC gives the plain letters."""
+    return "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"
+
+
 def fold_char(ch: str) -> str:
-    """Fold one character for matching ('' when it is dropped)."""
+    """Fold one character for matching ('' when it is dropped; several for a ligature such as ﻻ)."""
     if ch in _DROPPED:
         return ""
     folded = _FOLD.get(ch)
     if folded is not None:
         return folded
+    if _is_presentation_form(ch):
+        return "".join(fold_char(c) for c in unicodedata.normalize("NFKC", ch))
     lower = ch.lower()
     return lower if len(lower) == 1 else ch
 
@@ -92,11 +100,11 @@ def normalise_for_matching(text: str) -> NormalisedText:
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold_char(ch)
-        # runs of spaces collapse to one, so multi-word names match across removed quotes
-        if folded and not (folded == " " and out and out[-1] == " "):
-            out.append(folded)
-            origin.append(i)
+        for folded in fold_char(ch):
+            # runs of spaces collapse to one, so multi-word names match across removed quotes
+            if not (folded == " " and out and out[-1] == " "):
+                out.append(folded)
+                origin.append(i)
     return NormalisedText("".join(out), tuple(origin), len(text))
 
 

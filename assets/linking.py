@@ -1,0 +1,124 @@
+"""Linking: movement reports of several articles merged into movement events; force-level timelines."""
+
+from collections.abc import Callable
+
+import dagster as dg
+import polars as pl
+from dagster_duckdb import DuckDBResource
+
+from assets.metadata import staging_out, table_metadata
+from assets.validation import record_check_result
+from pipelines.resources import LinkingSettings
+from posture.linking.checks import (
+    LinkCheckOutcome,
+    events_keep_one_actor_family,
+    events_within_window,
+    reports_in_exactly_one_event,
+)
+from posture.linking.events import link_reports
+from posture.linking.force_levels import force_level_latest, force_level_series
+from posture.linking.reports import build_reports
+from posture.schema import (
+    FORCE_LEVEL_LATEST,
+    FORCE_LEVEL_SERIES,
+    MOVEMENT_EVENT_ASSETS,
+    MOVEMENT_EVENT_PLACES,
+    MOVEMENT_EVENT_REPORTS,
+    MOVEMENT_EVENTS,
+)
+from posture.warehouse import STAGING
+
+EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
+
+
+def _staged(*names: str) -> dict[str, dg.AssetIn]:
+    return {name: dg.AssetIn(key=[STAGING, name]) for name in names}
+
+
+def cluster_size_histogram(sizes: dict[int, int]) -> str:
+    """Markdown table: how many events have 1, 2, 3, ... reports."""
+    widest = max(sizes.values(), default=0)
+    lines = ["| reports per event | events | |", "|---:|---:|---|"]
+    for size in sorted(sizes):
+        bar = "█" * max(1, round(20 * sizes[size] / widest)) if widest else ""
+        lines.append(f"| {size} | {sizes[size]} | {bar} |")
+    return "\n".join(lines)
+
+
+@dg.multi_asset(
+    outs={table.name: staging_out(table) for table in
+          (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)},
+    ins=_staged("movement_reports", "movement_places", "movement_assets", "articles", "places", "near_duplicates"),
+    group_name="linking",
+)
+def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, movement_reports: pl.DataFrame,
+                         movement_places: pl.DataFrame, movement_assets: pl.DataFrame, articles: pl.DataFrame,
+                         places: pl.DataFrame, near_duplicates: pl.DataFrame):
+    """Merge the movement reports of several articles that describe the same movement into movement events."""
+    rules = linking.rules
+    reports = build_reports(movement_reports, movement_places, movement_assets, articles, places, near_duplicates,
+                            rules.generic_sources)
+    linked = link_reports(reports, rules)
+    sizes = dict(linked.cluster_sizes())
+    context.log.info(f"{len(reports)} reports -> {len(linked.events)} events; sizes {sorted(sizes.items())}")
+    for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                        (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
+        frame = table.frame(rows)
+        metadata = table_metadata(table, frame)
+        if table is MOVEMENT_EVENTS:
+            metadata.update({
+                "cluster_sizes": dg.MetadataValue.md(cluster_size_histogram(sizes)),
+                "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
+                "corroborated_events": int(frame["corroborated"].sum()) if frame.height else 0,
+                "window_days": rules.window_days,
+            })
+        yield dg.Output(frame, output_name=table.name, metadata=metadata)
+
+
+@dg.multi_asset(
+    outs={table.name: staging_out(table) for table in (FORCE_LEVEL_SERIES, FORCE_LEVEL_LATEST)},
+    ins=_staged("force_levels", "articles", "near_duplicates"),
+    group_name="linking",
+)
+def force_level_timelines(context: dg.AssetExecutionContext, linking: LinkingSettings, force_levels: pl.DataFrame,
+                          articles: pl.DataFrame, near_duplicates: pl.DataFrame):
+    """Every force-level claim per actor, area and metric in time order, and the latest current figure with its spread."""
+    rules = linking.rules
+    series = force_level_series(force_levels, articles, near_duplicates, rules)
+    latest = force_level_latest(series, rules)
+    for table, rows in ((FORCE_LEVEL_SERIES, series), (FORCE_LEVEL_LATEST, latest)):
+        frame = table.frame(rows)
+        metadata = table_metadata(table, frame)
+        if table is FORCE_LEVEL_SERIES:
+            metadata["series"] = frame["series_id"].n_unique()
+        yield dg.Output(frame, output_name=table.name, metadata=metadata)
+
+
+def _link_check(name: str, description: str,
+                run: Callable[[object, LinkingSettings], LinkCheckOutcome]) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=EVENTS_KEY, name=name, description=description, blocking=True)
+    def _check(duckdb: DuckDBResource, linking: LinkingSettings) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            outcome = run(con, linking)
+            record_check_result(con, name, MOVEMENT_EVENTS.name, outcome.passed,
+                                {"success": outcome.passed, "rows": outcome.checked, "offending": outcome.offending})
+        metadata: dict[str, object] = {"checked": outcome.checked, "offending": outcome.offending,
+                                       "offending_ids": dg.MetadataValue.json(outcome.examples)}
+        if not outcome.passed:
+            metadata["report"] = dg.MetadataValue.md(
+                f"```\n{outcome.detail}: {outcome.offending} of {outcome.checked}\n"
+                + "\n".join(f"  {i}" for i in outcome.examples) + "\n```")
+        return dg.AssetCheckResult(passed=outcome.passed, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
+
+    return _check
+
+
+linking_checks = [
+    _link_check("events_keep_one_actor_family", "No movement event mixes actor families.",
+                lambda con, linking: events_keep_one_actor_family(con, STAGING)),
+    _link_check("events_within_date_window",
+                "No movement event spans more days than the linking window allows.",
+                lambda con, linking: events_within_window(con, STAGING, linking.window_days)),
+    _link_check("reports_in_exactly_one_event", "Every movement report belongs to exactly one movement event.",
+                lambda con, linking: reports_in_exactly_one_event(con, STAGING)),
+]

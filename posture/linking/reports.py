@@ -1,0 +1,217 @@
+"""Movement reports as the linker sees them: actor family, reference dates, places by role,
+counted assets and the source that vouches for each report.
+
+Built from the staged tables (``movement_reports`` with its places and assets, ``articles``,
+``places``, ``near_duplicates``), passed in as Polars frames.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache, cached_property
+from pathlib import Path
+
+import polars as pl
+
+from posture.scoring import period_end
+from posture.text.normalize import fold
+from posture.vocab import vocabularies
+
+LEXICONS_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+ROLES = ("origin", "destination", "location", "via")
+
+
+@dataclass(frozen=True)
+class Place:
+    place_id: str
+    name_en: str
+    place_kind: str  # point, admin1, country
+    feature_type: str
+    admin1: str | None
+    country_code: str
+    lat: float
+    lon: float
+
+    @property
+    def is_region(self) -> bool:
+        """A broad area given as a representative point ("northeast Syria"): its extent is unknown."""
+        return self.place_kind == "point" and self.feature_type == "region"
+
+    @property
+    def names_its_governorate(self) -> bool:
+        """A city named like its governorate ("to Hasakah", "to Erbil"): news often means the governorate."""
+        return self.feature_type == "city" and self.name_en == self.admin1
+
+    @property
+    def specificity(self) -> int:
+        """3 for a site (base, field, town), 2 for a governorate, 1 for a region, 0 for a country."""
+        if self.place_kind == "point":
+            return 1 if self.is_region else 3
+        return 2 if self.place_kind == "admin1" else 0
+
+    def contains(self, other: "Place") -> bool:
+        """Whether ``other`` is a more specific place inside this one (a region's extent is unknown:
+        with a governorate it holds that governorate's places, without one its country's)."""
+        if other.specificity <= self.specificity or other.country_code != self.country_code:
+            return False
+        if self.place_kind == "admin1" or (self.is_region and self.admin1):
+            return other.admin1 == self.admin1
+        return True
+
+
+@dataclass(frozen=True)
+class AssetCount:
+    asset_type: str
+    count: int | None  # as stated
+    low: int | None  # lower bound (count_min, else count)
+    high: int | None  # upper bound (count_max, else count); None: unbounded
+
+    @property
+    def counted(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+@dataclass(frozen=True)
+class Report:
+    movement_id: str
+    article_id: str
+    actor: str
+    actor_name: str | None
+    family: str | None
+    movement_type: str
+    event_date: date | None
+    event_date_precision: str | None
+    published_date: date | None
+    language: str
+    outlet: str | None
+    attributed_to: str | None
+    source_key: str  # who vouches for it: a named source, else the outlet, else the story
+    places: dict[str, tuple[Place, ...]]  # by role
+    assets: dict[str, AssetCount]  # by asset type
+
+    @property
+    def date_basis(self) -> str | None:
+        if self.event_date is not None:
+            return "event_date"
+        return "published_date" if self.published_date is not None else None
+
+    @cached_property
+    def reference_precision(self) -> str | None:
+        if self.event_date is not None:
+            return self.event_date_precision or "day"
+        return "day" if self.published_date is not None else None
+
+    @cached_property
+    def date_start(self) -> date | None:
+        """First day the report's date can mean: the event date's period, else the publication day."""
+        return self.event_date if self.event_date is not None else self.published_date
+
+    @cached_property
+    def date_end(self) -> date | None:
+        """Last day of that period (inclusive)."""
+        start = self.date_start
+        if start is None:
+            return None
+        return period_end(start, self.reference_precision) - timedelta(days=1)
+
+    def named(self, role: str) -> tuple[Place, ...]:
+        return self.places.get(role, ())
+
+
+@cache
+def _source_surfaces() -> dict[str, str]:
+    """Folded source names of every language's lexicon -> source id, to read outlets as sources."""
+    surfaces: dict[str, str] = {}
+    for path in sorted(LEXICONS_DIR.glob("*/sources.tsv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.reader((ln for ln in handle if ln.strip() and not ln.startswith("#")), delimiter="\t"):
+                if len(row) >= 2 and row[1].strip():
+                    surfaces.setdefault(fold(row[0]), row[1].strip())
+    return surfaces
+
+
+def outlet_source(outlet: str) -> str:
+    """The source id of an outlet: a contract source when the outlet is one (Reuters -> reuters), else ``outlet:<name>``."""
+    folded = fold(outlet)
+    known = _source_surfaces().get(folded)
+    if known is None and folded.replace(" ", "_") in vocabularies().sources:
+        known = folded.replace(" ", "_")
+    return known or "outlet:" + "_".join(folded.split())
+
+
+def story_ids(article_ids: list[str], near_duplicates: pl.DataFrame) -> dict[str, str]:
+    """Each article's story: near-duplicate articles (syndicated copies) share the smallest id of their group."""
+    parent = {a: a for a in article_ids}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in near_duplicates.select("article_id_a", "article_id_b").iter_rows():
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            parent[max(ra, rb)] = min(ra, rb)
+    return {a: root(a) for a in article_ids}
+
+
+def source_key(attributed_to: str | None, outlet: str | None, story: str, generic: frozenset[str]) -> str:
+    """Who vouches for a report. Two reports with the same key are not independent.
+
+    A named attribution (sohr, centcom, other:flightradar24) is the source, whoever printed it;
+    an unnamed one ("local sources", none) makes the outlet the source; with no outlet, the story
+    (an article and its near-duplicate copies).
+    """
+    if attributed_to and attributed_to not in generic:
+        return attributed_to
+    if outlet:
+        return outlet_source(outlet)
+    return "story:" + story
+
+
+def build_reports(
+    movement_reports: pl.DataFrame,
+    movement_places: pl.DataFrame,
+    movement_assets: pl.DataFrame,
+    articles: pl.DataFrame,
+    places: pl.DataFrame,
+    near_duplicates: pl.DataFrame,
+    generic_sources: frozenset[str],
+) -> list[Report]:
+    """The linker's view of every staged movement report, sorted by movement id."""
+    gazetteer = {
+        row["place_id"]: Place(row["place_id"], row["name_en"], row["place_kind"], row["feature_type"], row["admin1"],
+                               row["country_code"], row["lat"], row["lon"])
+        for row in places.iter_rows(named=True)
+    }
+    article_rows = {row["article_id"]: row for row in
+                    articles.select("article_id", "published_date", "language", "outlet").iter_rows(named=True)}
+    stories = story_ids(sorted(article_rows), near_duplicates)
+
+    places_by_movement: dict[str, dict[str, list[Place]]] = defaultdict(lambda: defaultdict(list))
+    for row in movement_places.sort("movement_id", "role", "place_id").iter_rows(named=True):
+        places_by_movement[row["movement_id"]][row["role"]].append(gazetteer[row["place_id"]])
+    assets_by_movement: dict[str, dict[str, AssetCount]] = defaultdict(dict)
+    for row in movement_assets.sort("movement_id", "asset_type").iter_rows(named=True):
+        count, low, high = row["count"], row["count_min"], row["count_max"]
+        assets_by_movement[row["movement_id"]][row["asset_type"]] = AssetCount(
+            row["asset_type"], count, low if low is not None else count, high if high is not None else count)
+
+    reports = []
+    for row in movement_reports.sort("movement_id").iter_rows(named=True):
+        article = article_rows[row["article_id"]]
+        reports.append(Report(
+            movement_id=row["movement_id"], article_id=row["article_id"], actor=row["actor"],
+            actor_name=row.get("actor_name"), family=vocabularies().family(row["actor"]),
+            movement_type=row["movement_type"], event_date=row["event_date"],
+            event_date_precision=row["event_date_precision"], published_date=article["published_date"],
+            language=article["language"], outlet=article["outlet"], attributed_to=row["attributed_to"],
+            source_key=source_key(row["attributed_to"], article["outlet"], stories[row["article_id"]], generic_sources),
+            places={role: tuple(ps) for role, ps in places_by_movement[row["movement_id"]].items()},
+            assets=dict(assets_by_movement[row["movement_id"]]),
+        ))
+    return reports

@@ -1,0 +1,187 @@
+"""PNG charts (matplotlib, Agg backend): the movement map and the troop-numbers timeline.
+
+Rendering is deterministic: the same data and matplotlib version give the same bytes (no
+timestamps in the PNG, fixed size, fonts bundled with matplotlib).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.patheffects as path_effects  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Polygon  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from posture.visual import style  # noqa: E402
+from posture.visual.data import MovementMapData, TimelinePoint  # noqa: E402
+from posture.visual.outlines import focus_bounds, lines, outlines, polygons  # noqa: E402
+
+DPI = 100
+MAP_SIZE = (9.0, 6.6)  # inches
+TIMELINE_SIZE = (9.0, 4.8)
+HALO = [path_effects.withStroke(linewidth=2.5, foreground="white")]
+
+
+def png_bytes(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _draw_outlines(ax) -> None:
+    ax.set_facecolor(style.SEA)
+    for feature in outlines()["features"]:
+        props, geometry = feature["properties"], feature["geometry"]
+        if props["kind"] == "country":
+            for polygon in polygons(geometry):
+                ax.add_patch(Polygon(polygon[0], closed=True, zorder=1,
+                                     facecolor=style.FOCUS_LAND if props["focus"] else style.LAND,
+                                     edgecolor=style.BORDER, linewidth=1.0 if props["focus"] else 0.6))
+        elif props["kind"] == "admin1_boundary":
+            for line in lines(geometry):
+                xs, ys = zip(*line)
+                ax.plot(xs, ys, color=style.ADMIN1, linewidth=0.5, linestyle=(0, (3, 2)), zorder=2)
+    for feature in outlines()["features"]:
+        props = feature["properties"]
+        if props["kind"] == "country" and props["focus"]:
+            ring = max(polygons(feature["geometry"]), key=lambda p: len(p[0]))[0]
+            x = sum(p[0] for p in ring) / len(ring)
+            y = sum(p[1] for p in ring) / len(ring)
+            ax.text(x, y, props["name"].upper(), fontsize=13, color="#b8b2a6", ha="center", va="center",
+                    zorder=2, fontweight="bold")
+
+
+def _outside(data: MovementMapData) -> list[str]:
+    """Names of places beyond the outlines (e.g. a route to Libya): named under the map, not drawn."""
+    lon_min, lat_min, lon_max, lat_max = outlines()["bbox"]
+    return sorted({p.name for p in data.places if not (lon_min <= p.lon <= lon_max and lat_min <= p.lat <= lat_max)})
+
+
+def _extent(data: MovementMapData) -> tuple[float, float, float, float]:
+    """Syria and Iraq, widened to the places inside the outlines' box."""
+    lon_min, lat_min, lon_max, lat_max = focus_bounds()
+    box = outlines()["bbox"]
+    for place in data.places:
+        if box[0] <= place.lon <= box[2] and box[1] <= place.lat <= box[3]:
+            lon_min, lon_max = min(lon_min, place.lon), max(lon_max, place.lon)
+            lat_min, lat_max = min(lat_min, place.lat), max(lat_max, place.lat)
+    return lon_min - 0.4, lat_min - 0.4, lon_max + 0.4, lat_max + 0.4
+
+
+def render_movement_map(data: MovementMapData, title: str = "Reported movements") -> bytes:
+    """Routes from origin to destination over the Syria/Iraq outlines; line width = number of reports."""
+    figure = Figure(figsize=MAP_SIZE)
+    ax = figure.add_axes((0.01, 0.01, 0.98, 0.91))
+    lon_min, lat_min, lon_max, lat_max = _extent(data)
+    ax.set_xlim(lon_min, lon_max)
+    ax.set_ylim(lat_min, lat_max)
+    ax.set_aspect(1 / math.cos(math.radians((lat_min + lat_max) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    _draw_outlines(ax)
+
+    for i, route in enumerate(data.routes):
+        start, end = (route.origin.lon, route.origin.lat), (route.destination.lon, route.destination.lat)
+        width = style.route_width(route.reports)
+        ax.add_patch(FancyArrowPatch(
+            start, end, arrowstyle="-|>", mutation_scale=10 + 2 * width, linewidth=width,
+            color=style.movement_colour(route.movement_type), alpha=0.85, zorder=4,
+            linestyle="--" if route.to_or_from_area else "-",
+            connectionstyle=f"arc3,rad={0.12 + 0.04 * (i % 3)}", shrinkA=4, shrinkB=6))
+    for site in data.sites:
+        ax.scatter([site.place.lon], [site.place.lat], s=40 + 30 * len(site.movement_ids), zorder=5,
+                   facecolor="none", edgecolor=style.movement_colour(site.movement_type), linewidth=2)
+    for place in data.places:
+        ax.scatter([place.lon], [place.lat], s=18, zorder=6, color="#222" if not place.is_area else "white",
+                   edgecolor="#222", linewidth=0.8, marker="o" if not place.is_area else "D")
+        ax.annotate(place.name, (place.lon, place.lat), xytext=(5, 4), textcoords="offset points", fontsize=8,
+                    zorder=7, path_effects=HALO)
+
+    types = sorted({r.movement_type for r in data.routes} | {s.movement_type for s in data.sites})
+    handles = [Line2D([], [], color=style.movement_colour(t), linewidth=2.5, label=t) for t in types]
+    max_reports = max((r.reports for r in data.routes), default=1)
+    handles += [Line2D([], [], color="#555", linewidth=style.route_width(n), label=f"{n} report{'s' * (n > 1)}")
+                for n in sorted({1, max_reports})]
+    handles.append(Line2D([], [], color="#555", linewidth=1.5, linestyle="--",
+                          label="to/from a governorate or country"))
+    if data.sites:
+        handles.append(Line2D([], [], marker="o", color="none", markeredgecolor="#555", markersize=9,
+                              markeredgewidth=2, label="location only"))
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9, title="line width = reports",
+              title_fontsize=8)
+    if not data.routes and not data.sites:
+        ax.text(0.5, 0.5, "no movements with known places in this release", transform=ax.transAxes,
+                ha="center", va="center", fontsize=12, color="#555")
+    figure.suptitle(f"{title}: {data.movement_count} movement reports, {len(data.routes)} routes", fontsize=12, y=0.97)
+    outside = _outside(data)
+    if outside:
+        ax.text(0.995, 0.995, "beyond the map: " + ", ".join(outside), transform=ax.transAxes, ha="right",
+                va="top", fontsize=8, color="#333", zorder=8, path_effects=HALO)
+    ax.text(0.995, 0.005, "Outlines: Natural Earth (public domain)", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=6, color="#777", zorder=8)
+    return png_bytes(figure)
+
+
+def _thousands(value: float, _position: int) -> str:
+    return f"{value:,.0f}"
+
+
+def render_troop_timeline(points: tuple[TimelinePoint, ...], title: str = "Reported troop numbers") -> bytes:
+    """Troop numbers per actor over time; marker shape = status, hollow = dated by the article's publication."""
+    figure = Figure(figsize=TIMELINE_SIZE)
+    ax = figure.add_axes((0.09, 0.13, 0.62, 0.75))
+    colours = style.actor_colours(p.actor for p in points)
+    for actor, colour in colours.items():
+        mine = [p for p in points if p.actor == actor]
+        reported = [p for p in mine if p.status != "planned"]
+        if len(reported) > 1:
+            ax.plot([p.date for p in reported], [p.value for p in reported], color=colour, linewidth=1.2, zorder=2)
+        for p in mine:
+            low = p.value_min if p.value_min is not None else p.value
+            high = p.value_max if p.value_max is not None else p.value
+            if low != high:
+                ax.vlines(p.date, low, high, color=colour, linewidth=1, alpha=0.6, zorder=2)
+            ax.scatter([p.date], [p.value], marker=style.STATUS_MARKERS.get(p.status, "o"), s=70, zorder=3,
+                       color="white" if p.dated_by_publication else colour, edgecolor=colour, linewidth=1.6)
+            ax.annotate(f"{p.value:,}", (p.date, p.value), xytext=(6, 3), textcoords="offset points", fontsize=7,
+                        color="#333", path_effects=HALO)
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.set_ylabel("troops")
+    top = max((p.value_max or p.value for p in points), default=1) or 1
+    ax.set_ylim(-0.05 * top, 1.1 * top)  # room for zero claims (a full withdrawal) and labels
+    ax.grid(axis="y", color="#e5e5e5", zorder=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if points:
+        locator = mdates.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        first, last = min(p.date for p in points), max(p.date for p in points)
+        pad = max(15, (last - first).days * 0.06)
+        ax.set_xlim(mdates.date2num(first) - pad, mdates.date2num(last) + pad)
+    else:
+        ax.text(0.5, 0.5, "no troop figures in this release", transform=ax.transAxes, ha="center", va="center",
+                fontsize=12, color="#555")
+        ax.set_xticks([])
+
+    handles = [Line2D([], [], color=c, linewidth=2.5, label=a) for a, c in colours.items()]
+    handles += [Line2D([], [], marker=m, color="none", markerfacecolor="#777", markeredgecolor="#777", markersize=8,
+                       label=style.STATUS_LABELS[s]) for s, m in style.STATUS_MARKERS.items()]
+    handles.append(Line2D([], [], marker="o", color="none", markerfacecolor="white", markeredgecolor="#777",
+                          markersize=8, markeredgewidth=1.6, label="hollow: no date stated,\nat publication date"))
+    figure.legend(handles=handles, loc="center left", bbox_to_anchor=(0.73, 0.5), fontsize=8, frameon=False)
+    figure.suptitle(f"{title}: {len(points)} claims", fontsize=12, x=0.4, y=0.97)
+    return png_bytes(figure)
