@@ -178,9 +178,10 @@ def _value_text(value: Any, width: int = 40) -> str:
 
 
 def format_diff(old_version: int, new_version: int, diffs: list[TableDiff]) -> str:
+    width = max([20, *(len(d.table) + 2 for d in diffs)])
     lines = [f"release {old_version} -> {new_version}",
-             f"{'table':<20}{'added':>8}{'removed':>9}{'changed':>9}{'same':>8}"]
-    lines += [f"{d.table:<20}{d.added:>8}{d.removed:>9}{d.changed:>9}{d.unchanged:>8}" for d in diffs]
+             f"{'table':<{width}}{'added':>8}{'removed':>9}{'changed':>9}{'same':>8}"]
+    lines += [f"{d.table:<{width}}{d.added:>8}{d.removed:>9}{d.changed:>9}{d.unchanged:>8}" for d in diffs]
     for d in diffs:
         if d.columns_added or d.columns_removed:
             lines.append(f"{d.table}: columns added {list(d.columns_added)}, removed {list(d.columns_removed)}")
