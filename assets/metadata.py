@@ -98,10 +98,11 @@ def published_charts(table_name: str, frames: dict[str, pl.DataFrame], charts_di
 def check_results_markdown(outcome: SuiteOutcome) -> dg.MarkdownMetadataValue:
     """Every expectation of a Great Expectations suite with its result, as a Markdown table."""
     lines = [f"**{outcome.suite}** on `{outcome.table}`: {outcome.row_count} rows, "
-             f"{len(outcome.outcomes) - len(outcome.failed)} of {len(outcome.outcomes)} expectations passed",
+             f"{len(outcome.outcomes) - len(outcome.failed) - len(outcome.warnings)} of {len(outcome.outcomes)} "
+             f"expectations passed, {len(outcome.warnings)} warned",
              "", "| expectation | result | unexpected | offending rows |", "|---|---|---|---|"]
     for o in outcome.outcomes:
         examples = "; ".join(_cell(json.dumps(e, ensure_ascii=False, default=str)) for e in o.examples[:3])
-        lines.append(f"| `{_escape(o.expectation)}` | {'pass' if o.success else '**FAIL**'} | "
+        lines.append(f"| `{_escape(o.expectation)}` | {'pass' if o.success else ('warning' if o.severity != 'critical' else '**FAIL**')} | "
                      f"{o.unexpected_count} of {o.element_count} | {examples} |")
     return dg.MetadataValue.md("\n".join(lines))

@@ -2,19 +2,22 @@
 
 
 import json
+from dataclasses import replace
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.metadata import column_schema, markdown_preview, published_charts
+from assets.validation import VALIDATION_RESULTS
 from pipelines.resources import PostureSettings
 from posture import code_version
 from posture.release import publish_release
-from posture.release_tools import diff_releases, format_diff, release_dir
+from posture.release_tools import diff_json, diff_releases, format_diff, release_dir
 from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES
 from posture.warehouse import PUBLISHED, STAGING, read_table
 
 RELEASE_KEY = dg.AssetKey("dataset_versions")
+DIFF_ROWS_SHOWN = 10  # keyed rows per kind of change in the release's diff metadata
 
 published_specs = [
     dg.AssetSpec(
@@ -44,20 +47,25 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
     """Publish the checked staging tables as a release (Parquet + manifest, DuckLake snapshot, tables)."""
     with duckdb.get_connection() as con:
         checks = {row[0]: {"table": row[1], **json.loads(row[2])} for row in con.execute(
-            f"SELECT suite, table_name, summary FROM {STAGING}.check_results ORDER BY suite").fetchall()}
+            f"SELECT check_id, table_name, summary FROM {VALIDATION_RESULTS} ORDER BY check_id").fetchall()}
         outcome = publish_release(con, settings.layout, STAGING, code_version(), checks)
         frames = {t.name: read_table(con, PUBLISHED, t) for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
     status = "published" if outcome.published else "unchanged"
-    diff_md = "first release"
+    diff_md, diff = ("first release", {}) if outcome.published else ("no new release", {})
     if outcome.published and outcome.version > 1:
         previous = release_dir(settings.layout, outcome.version - 1)
-        diff_md = "```\n" + format_diff(outcome.version - 1, outcome.version,
-                                         diff_releases(previous, outcome.release_path)) + "\n```"
+        diffs = diff_releases(previous, outcome.release_path, rows=True, limit=DIFF_ROWS_SHOWN)
+        diff_md = "```\n" + format_diff(outcome.version - 1, outcome.version, diffs) + "\n```"
+        diff = diff_json(outcome.version - 1, outcome.version, [replace(d, rows=None) for d in diffs])
     context.log.info(f"release {outcome.version} {status} ({outcome.content_sha256[:12]})")
+    changes = {t["table"]: t for t in diff.get("tables", [])}
     for table in PUBLISHED_TABLES:
+        change = changes.get(table.name)
         yield dg.MaterializeResult(
             asset_key=table.name,
             metadata={"dagster/row_count": frames[table.name].height, "release": outcome.version,
+                      **({f"rows_{kind}": change[kind] for kind in ("added", "removed", "changed")}
+                         if change else {}),
                       "preview": dg.MetadataValue.md(markdown_preview(frames[table.name])),
                       **published_charts(table.name, frames, settings.layout.root / "charts")},
         )
@@ -71,7 +79,9 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
             "release_path": dg.MetadataValue.path(str(outcome.release_path)),
             "lake_snapshot_id": outcome.lake_snapshot_id if outcome.lake_snapshot_id is not None else -1,
             "row_counts": dg.MetadataValue.json(outcome.row_counts),
-            "diff_from_previous": dg.MetadataValue.md(diff_md if outcome.published else "no new release"),
+            "diff_from_previous": dg.MetadataValue.md(diff_md),
+            "diff": dg.MetadataValue.json(diff),
+            "validation_reports": dg.MetadataValue.path(str(settings.layout.reports_dir / context.run_id)),
             "preview": dg.MetadataValue.md(markdown_preview(frames["dataset_versions"].drop("checks"))),
         },
     )

@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.cli_query import add_analyst_commands, step_progress
@@ -15,13 +17,47 @@ DEFAULT_INPUT = REPO_ROOT / "corpus" / "sample"
 DEFAULT_WAREHOUSE = Path("data") / "warehouse.duckdb"
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+SHRINK_CHECK = "published_tables_do_not_shrink"  # the release-to-release suite in expectations/
+DEFAULT_MAX_SHRINK_PERCENT = 50
 
 
-def _configure_environment(input_dir: Path, warehouse: Path, gazetteers: list[str]) -> None:
-    """The CLI and the UI share the definitions; both take their paths from these variables."""
-    os.environ["POSTURE_INBOX"] = str(input_dir.resolve())
-    os.environ["POSTURE_WAREHOUSE"] = str(warehouse.resolve())
-    os.environ["POSTURE_GAZETTEERS"] = os.pathsep.join(str(Path(g).resolve()) for g in gazetteers)
+@contextmanager
+def _settings_environment(args: argparse.Namespace) -> Iterator[None]:
+    """The CLI and the UI share the definitions; both take their settings from these variables.
+
+    They are restored afterwards, so a run's options never become the next in-process run's defaults.
+    """
+    settings = {
+        "POSTURE_INBOX": str(args.input.resolve()),
+        "POSTURE_WAREHOUSE": str(args.warehouse.resolve()),
+        "POSTURE_GAZETTEERS": os.pathsep.join(str(Path(g).resolve()) for g in args.gazetteer),
+        "POSTURE_LAKE_CATALOG": args.lake_catalog,
+        "POSTURE_LAKE_DATA": args.lake_data,
+        "POSTURE_MAX_SHRINK_PERCENT": str(100 if args.allow_shrink else args.max_shrink_percent),
+    }
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _recover(layout) -> None:
+    """Finish a publish a crash interrupted, before anything else touches the warehouse."""
+    import duckdb
+
+    from posture.release import recover_interrupted_publish
+
+    if layout.database.exists():
+        with duckdb.connect(str(layout.database)) as con:
+            note = recover_interrupted_publish(con, layout)
+        if note:
+            print(f"posture run: {note}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,18 +69,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"posture run: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    _configure_environment(args.input, args.warehouse, args.gazetteer)
+    with _settings_environment(args):
+        return _run_pipeline(args)
 
+
+def _run_pipeline(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from posture.release import ReleaseStateError
     from posture.warehouse import WarehouseBusy, WarehouseLayout, writer_lock
 
     job = defs.resolve_job_def("posture_job")
+    layout = WarehouseLayout.for_database(args.warehouse, args.lake_catalog, args.lake_data)
     try:
-        with writer_lock(WarehouseLayout.for_database(args.warehouse), args.wait), \
+        with writer_lock(layout, args.wait, on_wait=lambda note: print(f"posture run: {note}", file=sys.stderr)), \
                 dg.DagsterInstance.ephemeral() as instance, \
                 step_progress(instance, len(job.nodes_in_topological_order), args.quiet) as run_id:
+            _recover(layout)
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, run_id=run_id,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -52,17 +94,28 @@ def run(args: argparse.Namespace) -> int:
     except WarehouseBusy as busy:
         print(f"posture run: {busy}", file=sys.stderr)
         return EXIT_BUSY
+    except ReleaseStateError as broken:
+        print(f"posture run: {broken}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
 
-    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    reports = layout.reports_dir / result.run_id
+    evaluations = result.get_asset_check_evaluations()
+    failed_checks = [e for e in evaluations if not e.passed]
     for evaluation in failed_checks:
         report = evaluation.metadata.get("report")
         print(f"check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}",
               file=sys.stderr)
         if report is not None:
             print(report.value.strip("`\n"), file=sys.stderr)
+    for evaluation in evaluations:
+        if evaluation.passed and "warning_report" in evaluation.metadata:
+            print(evaluation.metadata["warning_report"].value.strip("`\n"), file=sys.stderr)
     if failed_checks:
-        print("posture run: validation failed; nothing was published and the last release is unchanged.",
-              file=sys.stderr)
+        if any(e.check_name == SHRINK_CHECK for e in failed_checks):
+            print("posture run: if the shrinking is intended (inputs removed on purpose), run again with "
+                  "--allow-shrink.", file=sys.stderr)
+        print(f"posture run: validation failed; nothing was published and the last release is unchanged. "
+              f"Validation reports: {reports}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     if not result.success:
         for event in result.all_events:
@@ -73,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         _print_summary(args.warehouse, result)
+        print(f"validation reports: {reports}")
     return EXIT_OK
 
 
@@ -127,17 +181,20 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def diff(args: argparse.Namespace) -> int:
-    from posture.release_tools import ReleaseNotFound, diff_releases, format_diff, release_dir
+    from posture.release_tools import ReleaseNotFound, diff_json, diff_releases, format_diff, release_dir
     from posture.warehouse import WarehouseLayout
 
     layout = WarehouseLayout.for_database(args.warehouse)
     try:
-        diffs = diff_releases(release_dir(layout, args.old), release_dir(layout, args.new))
+        diffs = diff_releases(release_dir(layout, args.old), release_dir(layout, args.new),
+                              rows=args.rows, limit=args.limit or None)
     except ReleaseNotFound as missing:
         print(f"posture diff: {missing}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.table:
+        diffs = [d for d in diffs if d.table in args.table]
     if args.json:
-        print(json.dumps([d.__dict__ for d in diffs], indent=2))
+        print(json.dumps(diff_json(args.old, args.new, diffs), indent=2, ensure_ascii=False))
     else:
         print(format_diff(args.old, args.new, diffs))
     return EXIT_OK
@@ -170,6 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
                             help="extra gazetteer CSV or GeoNames dump (repeatable)")
     run_parser.add_argument("--wait", type=float, default=0.0,
                             help="seconds to wait for another run writing the same warehouse (default: 0)")
+    run_parser.add_argument("--allow-shrink", action="store_true",
+                            help="publish even if a table lost more rows since the last release than allowed")
+    run_parser.add_argument("--max-shrink-percent", type=int,
+                            default=int(os.environ.get("POSTURE_MAX_SHRINK_PERCENT") or DEFAULT_MAX_SHRINK_PERCENT),
+                            help="share of its rows a published table may lose since the last release "
+                                 "(default: $POSTURE_MAX_SHRINK_PERCENT or 50)")
+    run_parser.add_argument("--lake-catalog", default=os.environ.get("POSTURE_LAKE_CATALOG", ""),
+                            help="DuckLake catalog holding every release: a file, or a catalog string such as "
+                                 "'postgres:dbname=posture host=db' (default: $POSTURE_LAKE_CATALOG, "
+                                 "else lake.ducklake beside the warehouse)")
+    run_parser.add_argument("--lake-data", default=os.environ.get("POSTURE_LAKE_DATA", ""),
+                            help="folder or object-store URL for the lake's data files (default: "
+                                 "$POSTURE_LAKE_DATA, else lake_files/ beside the warehouse)")
     run_parser.set_defaults(handler=run)
 
     eval_parser = commands.add_parser("eval", help="score the published tables against gold files")
@@ -184,7 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff_parser.add_argument("old", type=int, help="release number")
     diff_parser.add_argument("new", type=int, help="release number")
     diff_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
-    diff_parser.add_argument("--json", action="store_true")
+    diff_parser.add_argument("--json", action="store_true", help="print the diff as JSON")
+    diff_parser.add_argument("--rows", action="store_true",
+                             help="also list the rows: keys added and removed, changed columns with old and new values")
+    diff_parser.add_argument("--limit", type=int, default=50,
+                             help="rows listed per table and kind of change with --rows (default 50; 0 = all)")
+    diff_parser.add_argument("--table", action="append", help="only this table (repeatable)")
     diff_parser.set_defaults(handler=diff)
 
     export_parser = commands.add_parser("export", help="write a release as Parquet, CSV or GeoJSON with a datapackage.json")

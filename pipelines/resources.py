@@ -1,7 +1,9 @@
 """Resources: the paths the pipeline reads and writes, and the DuckDB warehouse.
 
 Paths come from ``POSTURE_INBOX`` / ``POSTURE_WAREHOUSE`` (see ``.env`` for the defaults the
-UI uses); nothing is read at import time.
+UI uses), the release lake from ``POSTURE_LAKE_CATALOG`` / ``POSTURE_LAKE_DATA`` (empty: beside
+the warehouse), and the shrink guard from ``POSTURE_MAX_SHRINK_PERCENT``; nothing is read at
+import time.
 """
 
 
@@ -20,12 +22,18 @@ from posture.warehouse import WarehouseLayout, read_table, write_table
 
 
 class PostureSettings(dg.ConfigurableResource):
-    """Where articles come from, where the warehouse lives, and input limits."""
+    """Where articles come from, where the warehouse and its release lake live, and input and release limits."""
 
     inbox: str
     warehouse: str
     extra_gazetteers: str = ""  # os.pathsep-separated user CSVs or GeoNames dumps
     max_input_bytes: int = 5_000_000
+    # DuckLake catalog: a file path, or a catalog string passed to DuckLake untouched
+    # ("postgres:dbname=posture host=db"); empty = lake.ducklake beside the warehouse.
+    lake_catalog: str = ""
+    lake_data: str = ""  # folder or object-store URL for the lake's data files; empty = lake_files/ beside the warehouse
+    # A published table may lose at most this share of its rows since the last release; 100 allows any.
+    max_shrink_percent: int = 50
 
     @property
     def inbox_path(self) -> Path:
@@ -33,7 +41,12 @@ class PostureSettings(dg.ConfigurableResource):
 
     @property
     def layout(self) -> WarehouseLayout:
-        return WarehouseLayout.for_database(self.warehouse)
+        return WarehouseLayout.for_database(self.warehouse, self.lake_catalog, self.lake_data)
+
+    @property
+    def suite_parameters(self) -> dict[str, float]:
+        """Settings the expectation suites read as ``$PARAMETER``s."""
+        return {"max_shrink_fraction": self.max_shrink_percent / 100}
 
     @property
     def gazetteer_paths(self) -> list[Path]:
@@ -94,6 +107,9 @@ def build_resources() -> dict[str, object]:
             inbox=dg.EnvVar("POSTURE_INBOX"),
             warehouse=warehouse,
             extra_gazetteers=dg.EnvVar("POSTURE_GAZETTEERS"),
+            lake_catalog=dg.EnvVar("POSTURE_LAKE_CATALOG"),
+            lake_data=dg.EnvVar("POSTURE_LAKE_DATA"),
+            max_shrink_percent=dg.EnvVar.int("POSTURE_MAX_SHRINK_PERCENT"),
         ),
         "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=warehouse),

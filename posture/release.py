@@ -4,18 +4,22 @@ A release is immutable. Its content hash covers only the table files, which are 
 deterministically (rows sorted by key, fixed Parquet options), so the same inputs and code
 give the same hash on any machine; an unchanged hash publishes nothing new.
 
-Order of a publish, chosen so that a crash at any point leaves the last release intact:
-1. the Parquet files are written to a temporary folder, then renamed into ``releases/vNNNN``
-   (a leftover folder of a crashed publish is replaced by the next one);
+Order of a publish, chosen so that a crash at any point leaves the last release intact and
+a release folder ``releases/vNNNN`` exists only once its release is committed:
+1. the Parquet files and ``manifest.json`` are written to ``releases/.incoming``;
 2. the tables are committed to the DuckLake catalog in one transaction (one snapshot);
-3. the published tables and the ``dataset_versions`` row change in one DuckDB transaction.
-Until step 3 commits, analysts see the previous release everywhere.
+3. the published tables and the ``dataset_versions`` row change in one DuckDB transaction;
+4. ``releases/.incoming`` is renamed to ``releases/vNNNN``.
+Until step 3 commits, analysts see the previous release everywhere (a snapshot left by a crash
+after step 2 is in the lake but in no ``dataset_versions`` row, and the next release supersedes
+it). A crash between 3 and 4 is finished by the next run (``recover_interrupted_publish``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,8 +29,12 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from posture.fault_injection import (LAKE_COMMITTED, PUBLISH_STARTED, RELEASE_FILES_WRITTEN, TABLES_COMMITTED,
+                                     fault_point)
 from posture.schema import CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
-from posture.warehouse import PUBLISHED, WarehouseLayout, read_table, write_table
+from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, read_table, write_table
+
+INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
 
 
 @dataclass(frozen=True)
@@ -39,12 +47,29 @@ class ReleaseOutcome:
     lake_snapshot_id: int | None
 
 
+class ReleaseStateError(Exception):
+    """The warehouse and its release folders disagree in a way no crash can explain."""
+
+
+def release_folder_name(version: int) -> str:
+    return f"v{version:04d}"
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk, so a power cut cannot undo a rename the warehouse relies on."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
@@ -58,6 +83,7 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
         use_dictionary=True,
         write_statistics=True,
     )
+    _fsync(path)
 
 
 def content_sha256(file_hashes: dict[str, str]) -> str:
@@ -66,29 +92,48 @@ def content_sha256(file_hashes: dict[str, str]) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def input_fingerprint(article_ids: list[str]) -> str:
-    return hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()
+def input_fingerprint(articles: pl.DataFrame) -> str:
+    """Hash of the accepted articles' ids and source uris, in sorted order."""
+    lines = sorted(f"{a}\t{s}" for a, s in zip(articles["article_id"], articles["source_uri"]))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def ensure_dataset_versions(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DATASET_VERSIONS.ddl(f"{PUBLISHED}.{DATASET_VERSIONS.name}").replace(
+        "CREATE OR REPLACE TABLE", "CREATE TABLE IF NOT EXISTS"))
 
 
 def _latest_release(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None]:
-    con.execute(DATASET_VERSIONS.ddl(f"{PUBLISHED}.{DATASET_VERSIONS.name}").replace(
-        "CREATE OR REPLACE TABLE", "CREATE TABLE IF NOT EXISTS"))
+    ensure_dataset_versions(con)
     row = con.execute(
         f"SELECT version, content_sha256 FROM {PUBLISHED}.dataset_versions ORDER BY version DESC LIMIT 1"
     ).fetchone()
     return (row[0], row[1]) if row else (0, None)
 
 
-def _attach_lake(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> None:
-    from duckdb_extensions import import_extension  # installs the bundled ducklake wheel offline
+def recover_interrupted_publish(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> str | None:
+    """Finish or discard a publish that a crash interrupted; say what was done (None: nothing).
 
-    import_extension("ducklake", con=con)
-    con.execute("LOAD ducklake")
-    layout.lake_data.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"ATTACH IF NOT EXISTS 'ducklake:{layout.lake_catalog.as_posix()}' AS lake "
-        f"(DATA_PATH '{layout.lake_data.as_posix()}/')"
-    )
+    A committed release whose folder is still ``.incoming`` (crash between steps 3 and 4) gets
+    its folder; an uncommitted ``.incoming`` (crash before step 3) is removed.
+    """
+    version, digest = _latest_release(con)
+    incoming = layout.releases_dir / INCOMING
+    final = layout.releases_dir / release_folder_name(version)
+    if version and not (final / "manifest.json").exists():
+        manifest = incoming / "manifest.json"
+        if not manifest.exists() or json.loads(manifest.read_text())["content_sha256"] != digest:
+            raise ReleaseStateError(
+                f"release {version} is in {layout.database} but its folder {final} is missing; restore the "
+                f"folder from a backup, or rebuild it with `posture run` on the same inputs into a new warehouse")
+        shutil.rmtree(final, ignore_errors=True)
+        incoming.rename(final)
+        _fsync(layout.releases_dir)
+        return f"release {version}: folder {final.name} completed after an interrupted publish"
+    if incoming.exists():
+        shutil.rmtree(incoming)
+        return "removed the files of a publish interrupted before it committed"
+    return None
 
 
 def _commit_to_lake(con: duckdb.DuckDBPyConnection, staged: dict[str, pl.DataFrame], version: int) -> int:
@@ -113,24 +158,25 @@ def publish_release(
     now: datetime | None = None,
 ) -> ReleaseOutcome:
     """Publish the staged tables as a new release unless their content equals the latest one."""
+    fault_point(PUBLISH_STARTED)
+    recover_interrupted_publish(con, layout)
     staged = {t.name: read_table(con, staging_schema, t) for t in PUBLISHED_TABLES}
     row_counts = {name: frame.height for name, frame in staged.items()}
     latest_version, latest_hash = _latest_release(con)
 
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
-    tmp = layout.releases_dir / ".incoming"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    incoming = layout.releases_dir / INCOMING
+    incoming.mkdir()
     file_hashes = {}
     for name, frame in staged.items():
-        write_parquet(frame, tmp / f"{name}.parquet")
-        file_hashes[f"{name}.parquet"] = sha256_file(tmp / f"{name}.parquet")
+        write_parquet(frame, incoming / f"{name}.parquet")
+        file_hashes[f"{name}.parquet"] = sha256_file(incoming / f"{name}.parquet")
     digest = content_sha256(file_hashes)
 
     if digest == latest_hash:
-        shutil.rmtree(tmp)
-        return ReleaseOutcome(latest_version, digest, False, layout.releases_dir / f"v{latest_version:04d}",
-                              row_counts, None)
+        shutil.rmtree(incoming)
+        return ReleaseOutcome(latest_version, digest, False,
+                              layout.releases_dir / release_folder_name(latest_version), row_counts, None)
 
     version = latest_version + 1
     manifest = {
@@ -138,18 +184,22 @@ def publish_release(
         "content_sha256": digest,
         "contract_version": CONTRACT_VERSION,
         "code_version": code_version,
-        "input_fingerprint": input_fingerprint(staged["articles"]["article_id"].to_list()),
+        "input_fingerprint": input_fingerprint(staged["articles"]),
         "row_counts": row_counts,
-        "files": {name: {"sha256": h, "table": name.removesuffix(".parquet")} for name, h in sorted(file_hashes.items())},
+        "files": {f"{name}.parquet": {"sha256": file_hashes[f"{name}.parquet"], "table": name,
+                                      "key": list(TABLES[name].key), "rows": row_counts[name]}
+                  for name in sorted(staged)},
         "checks": checks,
     }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    final = layout.releases_dir / f"v{version:04d}"
-    shutil.rmtree(final, ignore_errors=True)  # leftover of a publish that crashed before step 3
-    tmp.rename(final)
+    (incoming / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    _fsync(incoming / "manifest.json")
+    final = layout.releases_dir / release_folder_name(version)
+    fault_point(RELEASE_FILES_WRITTEN)
 
-    _attach_lake(con, layout)
+    attach_lake(con, layout)
     snapshot_id = _commit_to_lake(con, staged, version)
+    fault_point(LAKE_COMMITTED)
 
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     con.execute("BEGIN TRANSACTION")
@@ -162,4 +212,8 @@ def publish_release(
          final.relative_to(layout.root).as_posix(), snapshot_id, published_at],
     )
     con.execute("COMMIT")
+    fault_point(TABLES_COMMITTED)
+    shutil.rmtree(final, ignore_errors=True)  # an uncommitted folder left by the publish order of older versions
+    incoming.rename(final)
+    _fsync(layout.releases_dir)
     return ReleaseOutcome(version, digest, True, final, row_counts, snapshot_id)

@@ -7,6 +7,15 @@ the id column used to name offending rows. Vocabularies are referenced as
 ``{"$PARAMETER": "actors"}`` and filled from ``posture/data/vocabularies.json``, so the
 suites never copy a vocabulary.
 
+A suite with ``meta.scope: "release"`` compares a staged table with the latest release; it
+applies to every published table (``posture.schema.PUBLISHED_TABLES``) not in
+``meta.exempt_tables`` and is loaded once per table. Its query reads ``{row_counts}``: one row
+(table_name, staged_rows, published_rows) from the staged table and the latest
+``dataset_versions`` row.
+
+Run-time settings reach the suites as expectation parameters (``{"$PARAMETER":
+"max_shrink_fraction"}``). Each validation can also be written as GE's HTML page.
+
 GE runs on pandas frames read from DuckDB: GE's SQL path on DuckDB reports failures
 without counts.
 """
@@ -20,7 +29,9 @@ from typing import Any
 
 import duckdb
 
+from posture.schema import PUBLISHED_TABLES
 from posture.vocab import vocabularies
+from posture.warehouse import PUBLISHED, sql_string
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 MAX_EXAMPLES = 5
@@ -34,6 +45,12 @@ class Suite:
     id_columns: tuple[str, ...]
     description: str
     raw: dict[str, Any]
+    scope: str = "table"  # "table": guards meta.table; "release": compares the table with the last release
+
+    @property
+    def check_id(self) -> str:
+        """Unique among the loaded suites (a release-scope suite is loaded once per table)."""
+        return self.name if self.scope == "table" else f"{self.name}:{self.table}"
 
     @property
     def path_hint(self) -> str:
@@ -47,6 +64,7 @@ class ExpectationOutcome:
     unexpected_count: int
     element_count: int
     examples: list[dict[str, Any]] = field(default_factory=list)
+    severity: str = "critical"  # GE's expectation severity: only critical failures block
 
 
 @dataclass
@@ -56,10 +74,17 @@ class SuiteOutcome:
     success: bool
     row_count: int
     outcomes: list[ExpectationOutcome]
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the validated frame of a release-scope suite
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success]
+        """Failed critical expectations: these block publishing."""
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        """Failed expectations of severity warning or info: reported, not blocking."""
+        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -67,12 +92,20 @@ class SuiteOutcome:
             "rows": self.row_count,
             "expectations": len(self.outcomes),
             "failed": [o.expectation for o in self.failed],
+            "warnings": [o.expectation for o in self.warnings],
         }
 
     def report(self) -> str:
         """A readable account of the failures: expectation, table and a few offending rows."""
-        lines = [f"Suite {self.suite!r} failed on table {self.table!r}:"]
-        for o in self.failed:
+        return self._describe(f"Suite {self.suite!r} failed on table {self.table!r}:", self.failed)
+
+    def warning_report(self) -> str:
+        return self._describe(f"Suite {self.suite!r} warns on table {self.table!r}:", self.warnings)
+
+    @staticmethod
+    def _describe(header: str, outcomes: list[ExpectationOutcome]) -> str:
+        lines = [header]
+        for o in outcomes:
             lines.append(f"  - {o.expectation}: {o.unexpected_count} of {o.element_count} rows")
             for example in o.examples:
                 lines.append(f"      {json.dumps(example, ensure_ascii=False, default=str)}")
@@ -84,21 +117,28 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     for path in sorted(directory.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         meta = raw.get("meta", {})
+        scope = meta.get("scope", "table")
+        if scope not in ("table", "release"):
+            raise ValueError(f"{path}: meta.scope is {scope!r}; use 'table' (the default) or 'release'")
+        tables = [meta.get("table")] if scope == "table" else \
+            [t.name for t in PUBLISHED_TABLES if t.name not in meta.get("exempt_tables", ())]
         try:
-            suites.append(
+            suites += [
                 Suite(
                     name=raw["name"],
-                    table=meta["table"],
+                    table=table or meta["table"],
                     query=meta["query"],
                     id_columns=tuple(meta["id_columns"]),
                     description=meta.get("description", ""),
                     raw=raw,
+                    scope=scope,
                 )
-            )
+                for table in tables
+            ]
         except KeyError as missing:
             raise ValueError(
                 f"{path}: expectation suite lacks {missing}; every suite needs 'name' and "
-                "meta.table, meta.query and meta.id_columns"
+                "meta.query, meta.id_columns and meta.table (unless meta.scope is 'release')"
             ) from None
     return suites
 
@@ -106,7 +146,17 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
 def _label(config: Any) -> str:
     kwargs = config.kwargs
     target = kwargs.get("column") or ",".join(kwargs.get("column_list", []) or [])
+    condition = kwargs.get("row_condition")
+    if isinstance(condition, dict):  # GE keeps a pandas-parser condition as a pass-through filter
+        condition = condition.get("pass_through_filter") or json.dumps(condition, sort_keys=True)
+    if condition:
+        target += f" where {condition}"
     return f"{config.type}({target})" if target else config.type
+
+
+def _severity(config: Any) -> str:
+    severity = getattr(config, "severity", None)
+    return str(getattr(severity, "value", severity) or "critical")
 
 
 def _jsonable(value: Any) -> Any:
@@ -119,18 +169,48 @@ def _sql_list(values: list) -> str:
     return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
 
 
-def render_query(suite: Suite, schema: str) -> str:
+def published_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per table of the latest release; empty before the first one."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                         [PUBLISHED, "dataset_versions"]).fetchone()[0]
+    row = con.execute(f"SELECT row_counts FROM {PUBLISHED}.dataset_versions ORDER BY version DESC LIMIT 1"
+                      ).fetchone() if exists else None
+    return json.loads(row[0]) if row else {}
+
+
+def _row_counts_relation(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str) -> str:
+    published = published_row_counts(con).get(suite.table)
+    return (f"(SELECT {sql_string(suite.table)} AS table_name, (SELECT count(*) FROM {schema}.{suite.table}) "
+            f"AS staged_rows, CAST({'NULL' if published is None else published} AS BIGINT) AS published_rows)")
+
+
+def render_query(suite: Suite, schema: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The suite's SQL with the staging schema and vocabularies (as SQL lists) filled in."""
     lists = {name: _sql_list(values) for name, values in vocabularies().as_parameters().items()}
+    if suite.scope == "release":
+        lists["row_counts"] = _row_counts_relation(con, suite, schema)
     return suite.query.format(schema=schema, **lists)
 
 
-def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str) -> SuiteOutcome:
-    """Run one suite against the frame its query builds from ``schema``."""
+def render_html(result: Any) -> str:
+    """GE's own HTML page of a validation result (the page Data Docs shows)."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
+
+
+def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str,
+                   parameters: dict[str, Any] | None = None, html_report: Path | None = None) -> SuiteOutcome:
+    """Run one suite against the frame its query builds from ``schema``.
+
+    ``parameters`` fill the suite's ``$PARAMETER`` references besides the vocabularies;
+    ``html_report`` is where GE's HTML page of the result is written, if given.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    frame = con.sql(render_query(suite, schema)).df()
+    frame = con.sql(render_query(suite, schema, con)).df()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch = (
@@ -144,7 +224,7 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str) ->
     )
     result = definition.run(
         batch_parameters={"dataframe": frame},
-        expectation_parameters=vocabularies().as_parameters(),
+        expectation_parameters={**vocabularies().as_parameters(), **(parameters or {})},
         result_format={
             "result_format": "COMPLETE",
             "unexpected_index_column_names": list(suite.id_columns),
@@ -164,6 +244,13 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str) ->
                 unexpected_count=int(details.get("unexpected_count") or (0 if r.success else 1)),
                 element_count=int(details.get("element_count") or len(frame)),
                 examples=examples,
+                severity=_severity(r.expectation_config),
             )
         )
-    return SuiteOutcome(suite.name, suite.table, bool(result.success), len(frame), outcomes)
+    if html_report is not None:
+        html_report.parent.mkdir(parents=True, exist_ok=True)
+        html_report.write_text(render_html(result), encoding="utf-8")
+    rows = [{k: None if v != v else _jsonable(v) for k, v in row.items()}  # NaN (a missing count) -> None
+            for row in frame.to_dict("records")] if suite.scope == "release" else []
+    success = all(o.success for o in outcomes if o.severity == "critical")
+    return SuiteOutcome(suite.name, suite.table, success, len(frame), outcomes, rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +19,24 @@ STAGING = "staging"  # extracted, not yet validated
 PUBLISHED = "main"  # the latest release: what analysts query
 
 
+# DuckLake catalog strings that name a catalog database other than a local DuckDB file; they are
+# handed to DuckLake untouched (``ducklake:postgres:dbname=posture host=...``).
+LAKE_CATALOG_SCHEMES = ("postgres:", "sqlite:", "mysql:", "duckdb:")
+
+
 @dataclass(frozen=True)
 class WarehouseLayout:
-    """The warehouse file and the folders beside it."""
+    """The warehouse file and what lives beside it: releases, validation reports, the DuckLake lake.
+
+    ``lake_catalog`` and ``lake_data`` move the DuckLake catalog and its data files elsewhere
+    (empty: beside the warehouse). The catalog is a file path or a DuckLake catalog string
+    (``postgres:dbname=posture host=db``, ``sqlite:/srv/lake.sqlite``, ``ducklake:...``); the
+    data path may be a folder or an object-store URL (``s3://bucket/posture/``).
+    """
 
     database: Path
+    lake_catalog: str = ""
+    lake_data: str = ""
 
     @property
     def root(self) -> Path:
@@ -34,16 +47,67 @@ class WarehouseLayout:
         return self.root / "releases"
 
     @property
-    def lake_catalog(self) -> Path:
-        return self.root / "lake.ducklake"
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
 
     @property
-    def lake_data(self) -> Path:
-        return self.root / "lake_files"
+    def lake_catalog_uri(self) -> str:
+        """The DuckLake ATTACH target: ``ducklake:`` + the catalog database."""
+        catalog = self.lake_catalog.strip()
+        if not catalog:
+            return f"ducklake:{(self.root / 'lake.ducklake').as_posix()}"
+        if catalog.startswith("ducklake:"):
+            return catalog
+        if catalog.startswith(LAKE_CATALOG_SCHEMES):
+            return f"ducklake:{catalog}"
+        return f"ducklake:{Path(catalog).resolve().as_posix()}"
+
+    @property
+    def lake_catalog_file(self) -> Path | None:
+        """The catalog's DuckDB file, when the catalog is one (not PostgreSQL, SQLite, ...)."""
+        target = self.lake_catalog_uri.removeprefix("ducklake:")
+        return None if target.startswith(LAKE_CATALOG_SCHEMES) else Path(target)
+
+    @property
+    def lake_data_path(self) -> str:
+        """Where DuckLake writes its Parquet files, ending in ``/``."""
+        data = self.lake_data.strip() or (self.root / "lake_files").as_posix()
+        if "://" not in data:
+            data = Path(data).resolve().as_posix()
+        return data if data.endswith("/") else data + "/"
 
     @classmethod
-    def for_database(cls, database: str | Path) -> "WarehouseLayout":
-        return cls(Path(database).resolve())
+    def for_database(cls, database: str | Path, lake_catalog: str = "", lake_data: str = "") -> "WarehouseLayout":
+        return cls(Path(database).resolve(), lake_catalog, lake_data)
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def attach_lake_sql(layout: WarehouseLayout, alias: str = "lake", read_only: bool = False) -> str:
+    """The ATTACH statement for the release lake (requires the ducklake extension to be loaded)."""
+    options = "READ_ONLY" if read_only else f"DATA_PATH {sql_string(layout.lake_data_path)}"
+    return f"ATTACH IF NOT EXISTS {sql_string(layout.lake_catalog_uri)} AS {alias} ({options})"
+
+
+def attach_lake(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, alias: str = "lake",
+                read_only: bool = False) -> None:
+    """Attach the DuckLake lake that holds every release as a snapshot, as ``alias``.
+
+    The extension comes from the bundled duckdb-extension-ducklake wheel: nothing is downloaded.
+    """
+    from duckdb_extensions import import_extension
+
+    import_extension("ducklake", con=con)
+    con.execute("LOAD ducklake")
+    if not read_only:
+        if layout.lake_catalog_file is not None:
+            layout.lake_catalog_file.parent.mkdir(parents=True, exist_ok=True)
+        if "://" not in layout.lake_data_path:
+            Path(layout.lake_data_path).mkdir(parents=True, exist_ok=True)
+    con.execute(attach_lake_sql(layout, alias, read_only))
 
 
 def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
@@ -56,10 +120,15 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
 
 
 def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> pl.DataFrame:
-    """``schema.table`` as a typed frame sorted by key."""
+    """``schema.table`` as a typed frame sorted by key, then by every other column.
+
+    The key should be unique (the suites check it); sorting by all columns as well gives one
+    order even when it is not, so the release files never depend on the order rows arrived in.
+    """
     columns = ", ".join(f'"{c}"' for c in table.column_names)
     frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}").pl()
-    return frame.cast(table.polars_schema).sort(list(table.key), nulls_last=True)
+    order = [*table.key, *(c for c in table.column_names if c not in table.key)]
+    return frame.cast(table.polars_schema).sort(order, nulls_last=True)
 
 
 class WarehouseBusy(Exception):
@@ -67,27 +136,33 @@ class WarehouseBusy(Exception):
 
 
 @contextmanager
-def writer_lock(layout: WarehouseLayout, wait_seconds: float = 0.0) -> Iterator[None]:
+def writer_lock(layout: WarehouseLayout, wait_seconds: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """One writer at a time: an exclusive lock on ``<warehouse>.lock``, waited for up to ``wait_seconds``.
 
-    The lock is released by the operating system if the process dies, so a killed run never
-    leaves the warehouse locked.
+    ``on_wait`` is told once who holds the lock when this call has to queue behind it. The lock
+    is released by the operating system if the process dies, so a killed run never leaves the
+    warehouse locked.
     """
     layout.root.mkdir(parents=True, exist_ok=True)
     path = layout.database.with_suffix(layout.database.suffix + ".lock")
     with open(path, "a+") as handle:
         deadline = time.monotonic() + wait_seconds
+        told = False
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
                 if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
                     raise WarehouseBusy(
                         f"{layout.database} is being written by {holder}; wait for it to finish or pass "
                         "--wait SECONDS to queue behind it") from None
+                if on_wait is not None and not told:
+                    on_wait(f"{layout.database} is being written by {holder}; waiting up to {wait_seconds:g} s")
+                    told = True
                 time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
@@ -98,4 +173,5 @@ def writer_lock(layout: WarehouseLayout, wait_seconds: float = 0.0) -> Iterator[
         finally:
             handle.seek(0)
             handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import duckdb
 
 from pipelines.cli import main as posture
-from tests.pipeline_runs import materialize_all
+from tests.pipeline_runs import materialize_all, release_file_hashes
 
 BAD_PLACE = "injected_bad_place"
 
@@ -23,15 +22,9 @@ def _bad_gazetteer(folder: Path) -> Path:
     return path
 
 
-def _release_files(warehouse: Path) -> dict[str, str]:
-    root = warehouse.parent / "releases"
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_injected_bad_row_blocks_publishing(sample_inbox, warehouse, tmp_path):
     assert materialize_all(sample_inbox, warehouse).success
-    before = _release_files(warehouse)
+    before = release_file_hashes(warehouse)
 
     result = materialize_all(sample_inbox, warehouse, gazetteers=[_bad_gazetteer(tmp_path)])
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
@@ -45,7 +38,7 @@ def test_injected_bad_row_blocks_publishing(sample_inbox, warehouse, tmp_path):
         assert con.sql("SELECT count(*) FROM main.dataset_versions").fetchone()[0] == 1
         assert con.sql(f"SELECT count(*) FROM main.places WHERE place_id = '{BAD_PLACE}'").fetchone()[0] == 0
         assert con.sql(f"SELECT count(*) FROM staging.places WHERE place_id = '{BAD_PLACE}'").fetchone()[0] == 1
-    assert _release_files(warehouse) == before
+    assert release_file_hashes(warehouse) == before
 
 
 def test_cli_exits_non_zero_naming_expectation_table_and_rows(sample_inbox, warehouse, tmp_path, capsys):

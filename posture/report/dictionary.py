@@ -56,12 +56,15 @@ def _checks(table: Table) -> list[str]:
     files = _suite_files()
     for suite in load_suites():
         if suite.table == table.name:
+            lines += [""] if lines else []  # a blank line ends the previous suite's list
             lines += [f"Checked before every release by the suite `{suite.name}` (`{files[suite.name]}`)"
                       + (f": {suite.description}" if suite.description else ":")]
             for expectation in suite.raw.get("expectations", []):
                 kwargs = expectation.get("kwargs", {})
                 target = kwargs.get("column") or ", ".join(kwargs.get("column_list", []) or [])
-                lines.append(f"- `{expectation['type']}`" + (f" ({target})" if target else ""))
+                condition = kwargs.get("row_condition")
+                lines.append(f"- `{expectation['type']}`" + (f" ({target})" if target else "")
+                             + (f" where `{condition}`" if condition else ""))
     return lines
 
 

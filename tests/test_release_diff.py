@@ -1,0 +1,96 @@
+"""`posture diff A B`: rows added, removed and changed per table by key; also on each release in Dagster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipelines.cli import main as posture
+from posture.release_tools import diff_releases, release_dir
+from posture.schema import TABLES
+from tests.conftest import MOVED_PLACE
+from tests.pipeline_runs import release_metadata
+
+
+def _keys(folder: Path, table: str) -> set[tuple]:
+    key = ", ".join(TABLES[table].key)
+    with duckdb.connect() as con:
+        return set(con.execute(f"SELECT {key} FROM read_parquet('{(folder / f'{table}.parquet').as_posix()}')"
+                               ).fetchall())
+
+
+def _expected_counts(old: Path, new: Path) -> dict[str, tuple[int, int]]:
+    """(added, removed) per table, from the key sets of the two release folders."""
+    manifest = json.loads((new / "manifest.json").read_text())
+    return {name.removesuffix(".parquet"): (len(_keys(new, t) - _keys(old, t)), len(_keys(old, t) - _keys(new, t)))
+            for name in manifest["files"] for t in [name.removesuffix(".parquet")]}
+
+
+def test_diff_counts_rows_by_key_and_names_changed_values(two_releases):
+    old, new = release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2)
+    diffs = {d.table: d for d in diff_releases(old, new, rows=True)}
+    expected = _expected_counts(old, new)
+    assert set(diffs) == set(expected)
+    for table, (added, removed) in expected.items():
+        d = diffs[table]
+        assert (d.added, d.removed) == (added, removed), table
+        assert d.added + d.changed + d.unchanged == json.loads((new / "manifest.json").read_text())["row_counts"][table]
+        assert len(d.rows["added"]) == added and len(d.rows["removed"]) == removed
+    assert diffs["articles"].added == 1 and diffs["movement_reports"].added >= 1
+
+    places = diffs["places"]
+    assert places.changed == 1 and places.added == places.removed == 0
+    (change,) = places.rows["changed"]
+    assert change["key"] == {"place_id": MOVED_PLACE}
+    assert set(change["changes"]) == {"lat"}  # only the column that changed
+    assert change["changes"]["lat"]["old"] != change["changes"]["lat"]["new"]
+
+    same = diff_releases(new, new)
+    assert all(d.added == d.removed == d.changed == 0 for d in same)
+
+
+def test_diff_command_prints_summary_rows_and_json(two_releases, capsys):
+    warehouse = str(two_releases.warehouse)
+    assert posture(["diff", "1", "2", "--warehouse", warehouse]) == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("release 1 -> 2")
+    assert "places" in summary and MOVED_PLACE not in summary  # the summary has counts, not rows
+
+    assert posture(["diff", "1", "2", "--warehouse", warehouse, "--rows"]) == 0
+    rows = capsys.readouterr().out
+    assert f"~ place_id={MOVED_PLACE}  lat:" in rows
+    assert "+ article_id=" in rows
+
+    assert posture(["diff", "1", "2", "--warehouse", warehouse, "--rows", "--json", "--table", "places"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["old"], data["new"]) == (1, 2)
+    (places,) = data["tables"]
+    assert places["table"] == "places" and places["key"] == ["place_id"]
+    assert places["rows"]["changed"][0]["key"] == {"place_id": MOVED_PLACE}
+
+    assert posture(["diff", "1", "9", "--warehouse", warehouse]) == 2
+    assert "release 9 is not in" in capsys.readouterr().err
+
+
+def test_diff_limit_caps_listed_rows_but_not_counts(two_releases):
+    old, new = release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2)
+    assets = next(d for d in diff_releases(old, new, rows=True, limit=1) if d.table == "movement_assets")
+    assert assets.added > 1 and len(assets.rows["added"]) == 1
+
+
+def test_each_release_carries_its_diff_as_dagster_metadata(two_releases):
+    metadata = release_metadata(two_releases.second_run)
+    assert metadata["status"].value == "published" and metadata["release"].value == 2
+    diff = metadata["diff"].value
+    assert (diff["old"], diff["new"]) == (1, 2)
+    expected = _expected_counts(release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2))
+    assert {t["table"]: (t["added"], t["removed"]) for t in diff["tables"]} == expected
+    assert MOVED_PLACE in metadata["diff_from_previous"].value  # the Markdown lists keyed rows
+    # each published table says how it changed
+    for event in two_releases.second_run.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        table = materialization.asset_key.to_user_string()
+        if table in expected:
+            assert materialization.metadata["rows_added"].value == expected[table][0], table

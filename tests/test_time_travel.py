@@ -1,0 +1,102 @@
+"""Every release is a DuckLake snapshot: query any release in SQL; the warehouse holds the latest.
+
+The shared fixture keeps its DuckLake catalog and data files in folders of their own (the
+catalog-location setting), so these tests also show the setting is honoured.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import polars as pl
+import pytest
+
+from posture.release_tools import release_dir
+from posture.schema import PUBLISHED_TABLES
+from posture.warehouse import WarehouseLayout, attach_lake, attach_lake_sql
+from tests.conftest import MOVED_PLACE
+
+
+def _releases(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, dict]]:
+    return [(v, s, json.loads(c)) for v, s, c in con.execute(
+        "SELECT version, lake_snapshot_id, row_counts FROM main.dataset_versions ORDER BY version").fetchall()]
+
+
+def _sorted(frame: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    return frame.sort(list(key), nulls_last=True)
+
+
+def test_each_release_is_a_snapshot_and_old_snapshots_keep_their_rows(two_releases):
+    layout = two_releases.layout
+    with duckdb.connect(str(two_releases.warehouse), read_only=True) as con:
+        releases = _releases(con)
+        assert [r[0] for r in releases] == [1, 2]
+        attach_lake(con, layout, read_only=True)
+        for version, snapshot, counts in releases:
+            folder = release_dir(layout, version)
+            for table in PUBLISHED_TABLES:
+                as_of = con.execute(f"SELECT * FROM lake.{table.name} AT (VERSION => {snapshot})").pl()
+                published = pl.read_parquet(folder / f"{table.name}.parquet")
+                assert as_of.height == counts[table.name], (version, table.name)
+                assert _sorted(as_of, table.key).equals(_sorted(published, table.key)), (version, table.name)
+
+        # the README's query: release number -> snapshot -> rows as of that release
+        movements = {}
+        for v in (1, 2):
+            con.execute(f"SET VARIABLE release_snapshot = "
+                        f"(SELECT lake_snapshot_id FROM main.dataset_versions WHERE version = {v})")
+            movements[v] = con.execute("SELECT count(*) FROM lake.movement_reports "
+                                       "AT (VERSION => getvariable('release_snapshot'))").fetchone()[0]
+        assert movements[1] == releases[0][2]["movement_reports"] < movements[2] == releases[1][2]["movement_reports"]
+        old_lat, new_lat = (con.execute(f"""
+            SELECT lat FROM lake.places AT (VERSION => {releases[v - 1][1]}) WHERE place_id = ?""",
+                                        [MOVED_PLACE]).fetchone()[0] for v in (1, 2))
+        assert old_lat != new_lat
+
+        # the working warehouse keeps the latest release's tables for quick queries
+        latest = release_dir(layout, 2)
+        for table in PUBLISHED_TABLES:
+            main = con.execute(f"SELECT * FROM main.{table.name}").pl()
+            assert _sorted(main, table.key).equals(
+                _sorted(pl.read_parquet(latest / f"{table.name}.parquet"), table.key)), table.name
+        assert con.execute("SELECT lat FROM main.places WHERE place_id = ?", [MOVED_PLACE]).fetchone()[0] == new_lat
+
+
+def test_the_catalog_setting_puts_the_lake_where_it_says(two_releases):
+    layout = two_releases.layout
+    catalog = layout.lake_catalog_uri.removeprefix("ducklake:")
+    assert catalog.endswith("catalogs/posture.ducklake")
+    assert (layout.root.parent / "catalogs" / "posture.ducklake").is_file()
+    assert not (layout.root / "lake.ducklake").exists(), "the default catalog beside the warehouse was used"
+    assert list((layout.root.parent / "lake_data").rglob("*.parquet")), "no data files in the lake data path"
+    assert not (layout.root / "lake_files").exists()
+    # a reader needs only the catalog: the data path is stored in it
+    with duckdb.connect() as con:
+        attach_lake(con, WarehouseLayout.for_database(two_releases.warehouse, lake_catalog=catalog), read_only=True)
+        snapshots = con.execute("SELECT count(*) FROM lake.snapshots() WHERE commit_message LIKE 'release %'"
+                                ).fetchone()[0]
+    assert snapshots == 2
+
+
+@pytest.mark.parametrize("catalog", [
+    "postgres:dbname=posture host=db.internal user=posture password='s3cret'",
+    "sqlite:/srv/lake/metadata.sqlite",
+    "ducklake:postgres:dbname=posture",
+])
+def test_catalog_strings_reach_ducklake_untouched(tmp_path, catalog):
+    layout = WarehouseLayout.for_database(tmp_path / "w.duckdb", lake_catalog=catalog, lake_data="s3://bucket/posture")
+    expected = catalog if catalog.startswith("ducklake:") else f"ducklake:{catalog}"
+    assert layout.lake_catalog_uri == expected
+    assert layout.lake_data_path == "s3://bucket/posture/"
+    assert layout.lake_catalog_file is None
+    sql = attach_lake_sql(layout)
+    assert sql.startswith("ATTACH IF NOT EXISTS '" + expected.replace("'", "''") + "' AS lake")
+    assert "DATA_PATH 's3://bucket/posture/'" in sql
+
+
+def test_default_lake_is_beside_the_warehouse(tmp_path):
+    layout = WarehouseLayout.for_database(tmp_path / "w.duckdb")
+    assert layout.lake_catalog_uri == f"ducklake:{(tmp_path / 'lake.ducklake').resolve().as_posix()}"
+    assert layout.lake_data_path == (tmp_path / "lake_files").resolve().as_posix() + "/"
+    assert layout.lake_catalog_file == (tmp_path / "lake.ducklake").resolve()
