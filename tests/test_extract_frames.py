@@ -189,6 +189,16 @@ MOVEMENT_CASES = [
      [{"type": "deployment", "actor": "syria_gov", "destinations": {"busayrah"}},
       {"type": "withdrawal", "actor": "sdf", "origins": {"busayrah"}},
       {"type": "deployment", "actor": "syria_gov", "destinations": {"shuhayl"}}]),
+    ("what escorted the landing belongs to it, ar", "ar",
+     "الحسكة - هبطت طائرة شحن عسكرية تابعة للتحالف الدولي في قاعدة خراب الجير. "
+     "وأضافت المصادر أن مروحيتين رافقتا الطائرة خلال هبوطها في القاعدة.",
+     [{"type": "airlift", "destinations": {"kharab_al_jir"}, "locations": set(),
+       "assets": {"cargo_aircraft": 1, "helicopter": 2}}]),
+    ("what escorted the landing belongs to it, en", "en",
+     "BEIRUT - A coalition cargo plane landed at the Kharab al-Jir base on Sunday. "
+     "Two helicopters escorted the plane during its landing at the base.",
+     [{"type": "airlift", "destinations": {"kharab_al_jir"}, "locations": set(),
+       "assets": {"cargo_aircraft": 1, "helicopter": 2}}]),
     ("an infinitive after a movement is its purpose, en", "en",
      "BEIRUT - CENTCOM deployed Bradley Fighting Vehicles to bolster troops in northeastern Syria.",
      [{"type": "deployment", "actor": "us", "assets": {"armored_vehicle": None}}]),
@@ -246,6 +256,10 @@ NO_MOVEMENT_CASES = [
      "WASHINGTON - The move leaves the U.S. with five bases in Syria, a U.S. official said."),
     ("at the peak of the war: a force level, not a movement, en", "en",
      "BEIRUT - The group had deployed some 7,000 fighters in Syria at the peak of the war."),
+    ("a habit, not one movement, ar", "ar",
+     "الحسكة - وتضم قاعدة خراب الجير مهبطاً للطائرات يستقبل رحلات شحن بشكل دوري."),
+    ("a habit, not one movement, en", "en",
+     "BEIRUT - Coalition cargo planes regularly land at the Kharab al-Jir base."),
     ("shrinking the deployment, en", "en",
      "WASHINGTON - The Pentagon said it would consolidate forces, shrinking the deployment in Syria to fewer than 1,000 troops."),
 ]
@@ -369,6 +383,17 @@ def test_source_named_earlier_for_the_report(extractor):
     text = ("BEIRUT - A coalition convoy left the Conoco gas field, the Syrian Observatory for Human Rights said. "
             "The convoy was carrying fuel tankers, the monitor said.")
     assert [m["source"] for m in movements(read(extractor, text, "en"))] == ["sohr"]
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "WASHINGTON - The Pentagon could cut the number of troops in Syria from about 2,000 to roughly 1,000 "
+           "by the end of the year."),
+    ("ar", "واشنطن - قد يخفض البنتاغون عدد القوات في سوريا من نحو ألفي جندي إلى نحو ألف جندي بحلول نهاية العام."),
+])
+def test_a_target_date_dates_the_planned_figure_not_the_current_one(extractor, language, text):
+    found = {c["status"]: c for c in read(extractor, text, language).force_levels}
+    assert found["current"]["value"] == 2000 and found["current"]["ref_date"] is None
+    assert found["planned"]["value"] == 1000 and found["planned"]["ref_date"] == date(2025, 10, 1)
 
 
 # ---------------------------------------------------------------- dates of movements

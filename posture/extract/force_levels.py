@@ -303,7 +303,10 @@ class ForceLevelReader:
         عام 2014"), and for a past figure not the day of the report ("500 remain today, compared with 2,000")."""
         published = self.doc.published
         dates = [d for d in self.doc.in_sentence(self.doc.dates, sentence) if not self._relative_clause_between(q, d)
-                 and not (status == "past" and published is not None and d.date >= published)]
+                 and not (status == "past" and published is not None and d.date >= published)
+                 # a figure as of now can't be dated later than the report: "from 2,000 to 1,000 by the end
+                 # of the year" dates the target, not the current figure
+                 and not (status == "current" and published is not None and d.date > published)]
         if not dates:
             return None
         return min(dates, key=lambda d: (self.doc.tokens_between(min(d.end, q.start), max(d.start, q.end)), d.start))

@@ -136,11 +136,18 @@ class MovementReader:
         ... had left"), unless a "but" comes between."""
         if trigger.future:
             return True
-        for m in self.doc.in_sentence(self.doc.mentions, sentence):
-            if m.category == "cues" and m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
+        in_sentence = self.doc.in_sentence(self.doc.mentions, sentence)
+        for m in in_sentence:
+            if m.category != "cues":
+                continue
+            if m.value == "habitual" and not any(  # "تستقبل رحلات شحن بشكل دوري": a habit, on either side
+                    c.category == "cues" and c.value == "contrast" and
+                    min(m.end, trigger.end) <= c.start < max(m.start, trigger.start) for c in in_sentence):
+                return True
+            if m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
                     and m.start < trigger.start and not any(
                         c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
-                        for c in self.doc.in_sentence(self.doc.mentions, sentence)):
+                        for c in in_sentence):
                 return True
         for m in self.doc.within(self.doc.mentions, clause_start, trigger.start):
             if m.category == "cues" and m.value in ("negation", "modal") and clause_start <= m.start < trigger.start \
@@ -711,6 +718,9 @@ class MovementReader:
             return False  # "مساء الثلاثاء" then "صباح الأربعاء": two flights, not one told twice
         if not frame.places or (same_sentence and not previous.places):
             return True  # the convoy's cargo, date or source told next
+        if not o and not d:
+            # only where it happened: "escorted the plane as it landed at the base", after the landing there
+            return self._places_meet(prev_d | previous.role_ids(LOCATION), frame.role_ids(LOCATION))
         if self._places_agree(prev_o, o) and self._places_agree(prev_d, d) and \
                 (self._places_meet(prev_o, o) or self._places_meet(prev_d, d)):
             return True
@@ -787,7 +797,9 @@ class MovementReader:
                         continue  # one broad region per role is description enough
                     area_kept = True
                 kept.append((role, ref))
-        frame.places = kept
+        # where it went or came from already says where it happened
+        moved_between = frame.role_ids(ORIGIN) | frame.role_ids(DESTINATION)
+        frame.places = [(role, ref) for role, ref in kept if role != LOCATION or ref.place_id not in moved_between]
         if frame.direction == "in" and not frame.role_ids(DESTINATION):
             for role, ref in list(frame.places):  # "إدخال أرتال عبر معبر كفرلوسين": into the crossing's country
                 country = self.ctx.gazetteer.country_place(self.ctx.place(ref.place_id).country_code)
