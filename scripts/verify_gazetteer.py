@@ -60,6 +60,7 @@ from posture.gazetteer.geonames import GEONAMES_COLUMNS, admin1_codes, rule_for 
 from posture.text.normalize import fold  # noqa: E402
 
 SEARCH_KM = 60.0  # a same-named feature further than this is a namesake, not the place
+SKELETON_KM = 15.0  # a match by consonants alone is loose: only near our point
 # How far a source may lie from our point and still agree, by our feature type (km).
 # Fields spread over kilometres; a town's centre is placed differently by different sources.
 TOLERANCE_KM = {"city": 10.0, "town": 10.0, "village": 10.0, "oil_field": 10.0, "gas_field": 10.0}
@@ -80,7 +81,7 @@ SOURCE_PRIORITY = ("geonames", "ourairports", "airportsdata", "dev-gold")
 GENERIC_WORDS = {"air", "base", "airbase", "airport", "airfield", "field", "international", "military",
                  "army", "afb", "ab", "new", "the", "of", "camp", "oil", "gas", "plant", "crossing",
                  "border", "governorate", "city", "town", "village", "hill", "mount", "dam", "port",
-                 "naval", "facility"}
+                 "naval", "facility", "airstrip", "strip", "landing", "zone", "heliport", "helipad"}
 ARTICLES = {"al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "ath", "adh", "ez", "es", "er", "ed",
             "en", "et", "ul", "il"}
 ARABIC_GENERIC = {"قاعده", "مطار", "حقل", "معمل", "معبر", "منفذ", "مدينه", "بلده", "قريه", "محافظه", "سد",
@@ -278,7 +279,7 @@ def matches_for(row: dict, index: Index) -> list[Match]:
         if feature.country_code and feature.country_code != row["country_code"]:
             continue
         d = distance_km(lat, lon, feature.lat, feature.lon)
-        if d <= SEARCH_KM:
+        if d <= (SKELETON_KM if level == "skeleton" else SEARCH_KM):
             out.append(Match(feature, d, level))
     return sorted(out, key=lambda m: (m.distance_km, m.feature.source, m.feature.ident))
 
@@ -312,7 +313,8 @@ def chosen(row: dict, best: dict[str, Match]) -> Match | None:
 
 def report(rows: list[dict], results: dict[str, dict[str, Match]], sources: list[str]) -> str:
     lines = ["# Gazetteer coordinates against second sources", "",
-             "Made by `scripts/verify_gazetteer.py` from: " + ", ".join(sources) + ".", "",
+             "Made by `scripts/verify_gazetteer.py` from: " + ", ".join(sources) + ". Verdicts: `agrees` within the "
+             "tolerance of the type, `differs` beyond it (checked by hand), `not found` in any source.", "",
              "| place_id | type | source | matched name | km | match | verdict | coord_source |",
              "| --- | --- | --- | --- | ---: | --- | --- | --- |"]
     counts: dict[str, int] = {}
@@ -366,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     index = Index(features)
 
     results = {r["place_id"]: best_per_source(matches_for(r, index)) for r in rows if r["place_kind"] == "point"}
-    sources = [str(p) for p in args.geonames + args.ourairports + args.airportsdata + args.gold]
+    sources = [p.name for p in args.geonames + args.ourairports + args.airportsdata + args.gold]
     args.report.write_text(report(rows, results, sources), encoding="utf-8")
 
     if args.write:
