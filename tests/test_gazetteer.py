@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import math
 import re
 import shutil
 import zipfile
@@ -12,32 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from posture.gazetteer.gazetteer import (BUNDLED_PLACES, CSV_COLUMNS, TABLE_COLUMNS, GazetteerError,
-                                         distance_km, feature_types, load_gazetteer)
+from posture.gazetteer.gazetteer import (BUNDLED_PLACES, CSV_COLUMNS, DATA_DIR, TABLE_COLUMNS, GazetteerError,
+                                         distance_km, feature_types, load_gazetteer, skip_comments)
 from posture.text.normalize import fold
+from posture.visual.outlines import outlines, polygons
 from posture.vocab import vocabularies
 from tests.conftest import SHARED_CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gazetteer"
 POINT_MATCH_KM = 25.0
 
-# Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) of every country the bundled file uses.
-COUNTRY_BOXES = {
-    "SY": (32.3, 37.4, 35.6, 42.4), "IQ": (29.0, 37.4, 38.7, 48.7), "TR": (35.8, 42.2, 25.6, 44.9),
-    "JO": (29.1, 33.4, 34.9, 39.4), "LB": (33.0, 34.7, 35.1, 36.7), "IL": (29.4, 33.4, 34.2, 35.9),
-    "PS": (31.2, 32.6, 34.2, 35.6), "IR": (25.0, 39.8, 44.0, 63.4), "KW": (28.5, 30.1, 46.5, 48.5),
-    "SA": (16.3, 32.2, 34.5, 55.7), "QA": (24.4, 26.2, 50.7, 51.7), "BH": (25.5, 26.4, 50.3, 50.9),
-    "AE": (22.6, 26.1, 51.5, 56.4), "OM": (16.6, 26.4, 52.0, 59.9), "YE": (12.1, 19.0, 42.5, 54.6),
-    "EG": (22.0, 31.7, 24.7, 36.9), "LY": (19.5, 33.2, 9.3, 25.2), "SD": (8.6, 22.3, 21.8, 38.6),
-    "CY": (34.5, 35.7, 32.2, 34.6), "RU": (41.1, 81.9, 19.6, 180.0), "UA": (44.3, 52.4, 22.1, 40.3),
-    "US": (24.5, 49.4, -125.0, -66.9), "GB": (49.9, 58.7, -8.2, 1.8), "FR": (41.3, 51.1, -5.2, 9.6),
-    "DE": (47.2, 55.1, 5.8, 15.1), "IT": (36.6, 47.1, 6.6, 18.6), "AF": (29.3, 38.5, 60.5, 74.9),
-}
 
 
 @pytest.fixture(scope="module")
 def gazetteer():
     return load_gazetteer()
+
+
+def _data_table(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(skip_comments(f)))
+
+
+def _country_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """country_code -> (lat_min, lat_max, lon_min, lon_max), from country_boxes.csv."""
+    return {r["country_code"]: tuple(float(r[k]) for k in ("lat_min", "lat_max", "lon_min", "lon_max"))
+            for r in _data_table("country_boxes.csv")}
 
 
 def _bundled_rows() -> list[dict]:
@@ -76,7 +77,7 @@ def test_bundled_kinds_types_governorates_and_coordinates_are_valid():
             assert row["admin1"], f"{pid}: a point in {country} names its governorate"
         lat, lon = float(row["lat"]), float(row["lon"])
         assert re.fullmatch(r"-?\d+\.\d{4}", row["lat"]) and re.fullmatch(r"-?\d+\.\d{4}", row["lon"]), pid
-        lat_min, lat_max, lon_min, lon_max = COUNTRY_BOXES[country]
+        lat_min, lat_max, lon_min, lon_max = _country_boxes()[country]
         assert lat_min <= lat <= lat_max and lon_min <= lon <= lon_max, f"{pid} ({lat}, {lon}) is outside {country}"
         assert row["coord_source"], pid
         for actor in filter(None, row["operated_by"].split("|")):
@@ -92,6 +93,144 @@ def test_every_governorate_of_the_contract_is_one_admin1_row(gazetteer):
             assert rows[0].country_code == country and rows[0].name_en == name
             assert gazetteer.admin1_place(name) is rows[0]
     assert len(admin1_rows) == sum(len(v) for v in vocabularies().admin1.values())
+
+
+# ---------------------------------------------------------------- coordinates and where they were checked
+
+COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+SOURCE_KINDS = ("geonames", "ourairports", "airportsdata", "dev-gold")  # a second source confirmed the point
+OUTLINE_SLACK_KM = 3.0  # the outlines are simplified to ~1 km, and border posts stand on the line
+CROSSING_TO_BORDER_KM = 8.0  # a crossing's post stands at most a few km from the border line
+CAPITAL_KM = 1.0
+_RELATIVE = re.compile(r"relative: (?:(?P<km>\d+\.\d) km (?P<dir>[NSEW]+) of|at) (?P<anchor>[a-z0-9_]+)")
+
+
+def _coord_source_kind(value: str) -> str | None:
+    for row in _data_table("coord_sources.csv"):
+        if re.fullmatch(row["pattern"], value):
+            return row["kind"]
+    return None
+
+
+def _compass_index(lat1: float, lon1: float, lat2: float, lon2: float) -> int:
+    """Which of the 16 compass points the direction from the first point to the second is."""
+    phi1, phi2, dlmb = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    y = math.sin(dlmb) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlmb)
+    return int(((math.degrees(math.atan2(y, x)) + 360 + 11.25) % 360) // 22.5)
+
+
+def _km_to_ring(lat: float, lon: float, ring: list[list[float]]) -> float:
+    """Shortest distance from a point to a polygon ring, on a local flat projection (km)."""
+    kx, ky = 111.32 * math.cos(math.radians(lat)), 110.57
+    best = math.inf
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        ax, ay, bx, by = (x1 - lon) * kx, (y1 - lat) * ky, (x2 - lon) * kx, (y2 - lat) * ky
+        dx, dy = bx - ax, by - ay
+        t = max(0.0, min(1.0, -(ax * dx + ay * dy) / ((dx * dx + dy * dy) or 1.0)))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
+def _inside_ring(lat: float, lon: float, ring: list[list[float]]) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _country_outlines() -> dict[str, list]:
+    return {f["properties"]["iso_a2"]: polygons(f["geometry"]) for f in outlines()["features"]
+            if f["properties"].get("kind") == "country"}
+
+
+def _outline_verdict(lat: float, lon: float, country_polygons: list) -> tuple[bool, float]:
+    """(inside the country's outline, km to its outline)."""
+    inside = any(_inside_ring(lat, lon, poly[0]) and not any(_inside_ring(lat, lon, h) for h in poly[1:])
+                 for poly in country_polygons)
+    return inside, min(_km_to_ring(lat, lon, ring) for poly in country_polygons for ring in poly)
+
+
+def _in_outline_box(lat: float, lon: float) -> bool:
+    lon_min, lat_min, lon_max, lat_max = outlines()["bbox"]
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def test_every_coord_source_is_in_the_documented_vocabulary():
+    unknown = [(r["place_id"], r["coord_source"]) for r in _bundled_rows() if _coord_source_kind(r["coord_source"]) is None]
+    assert unknown == []
+
+
+def test_coord_source_kinds_fit_the_place_kind():
+    for row in _bundled_rows():
+        kind = _coord_source_kind(row["coord_source"])
+        if row["place_kind"] == "country":
+            assert kind == "centroid-approx", row["place_id"]
+        elif row["place_kind"] == "admin1":
+            assert kind in ("capital", "centroid-approx"), row["place_id"]
+        else:
+            assert kind != "capital", row["place_id"]
+
+
+def test_relative_placements_state_the_true_distance_and_direction_from_a_confirmed_place():
+    rows = {r["place_id"]: r for r in _bundled_rows()}
+    relative = [r for r in rows.values() if _coord_source_kind(r["coord_source"]) == "relative"]
+    assert relative
+    for row in relative:
+        claim = _RELATIVE.match(row["coord_source"])
+        anchor = rows.get(claim["anchor"])
+        assert anchor is not None, f"{row['place_id']}: no place {claim['anchor']}"
+        assert _coord_source_kind(anchor["coord_source"]) in SOURCE_KINDS, f"{row['place_id']}: {anchor['place_id']}"
+        a_lat, a_lon, lat, lon = (float(anchor["lat"]), float(anchor["lon"]), float(row["lat"]), float(row["lon"]))
+        km = distance_km(a_lat, a_lon, lat, lon)
+        if claim["km"] is None:
+            assert km <= 0.5, row["place_id"]
+            continue
+        assert km == pytest.approx(float(claim["km"]), abs=0.1), row["place_id"]
+        # the stated compass point, or a neighbour of it when the bearing is near the boundary
+        stated, true = COMPASS.index(claim["dir"]), _compass_index(a_lat, a_lon, lat, lon)
+        assert min((stated - true) % 16, (true - stated) % 16) <= 1, row["place_id"]
+
+
+def test_governorates_placed_at_their_capital_sit_on_a_confirmed_town_of_that_governorate():
+    rows = _bundled_rows()
+    towns = [r for r in rows if r["feature_type"] in ("city", "town")
+             and _coord_source_kind(r["coord_source"]) in SOURCE_KINDS]
+    for row in rows:
+        if row["coord_source"] == "capital":
+            lat, lon = float(row["lat"]), float(row["lon"])
+            assert any(t["admin1"] == row["admin1"]
+                       and distance_km(lat, lon, float(t["lat"]), float(t["lon"])) <= CAPITAL_KM
+                       for t in towns), row["place_id"]
+
+
+def test_points_lie_inside_their_country_outline():
+    """Within the map outlines (Natural Earth), a point lies in its country, or on its border.
+
+    Regions are skipped: their point only represents an area (the Golan Heights are Syria's in the
+    data, while Natural Earth draws them in Israel)."""
+    countries = _country_outlines()
+    outside = []
+    for row in _bundled_rows():
+        lat, lon, country = float(row["lat"]), float(row["lon"]), row["country_code"]
+        if row["place_kind"] != "point" or row["feature_type"] == "region" or not _in_outline_box(lat, lon):
+            continue
+        inside, km = _outline_verdict(lat, lon, countries[country])
+        if not inside and km > OUTLINE_SLACK_KM:
+            outside.append((row["place_id"], country, round(km, 1)))
+    assert outside == []
+
+
+def test_border_crossings_lie_on_a_border_of_their_country():
+    countries = _country_outlines()
+    crossings = [r for r in _bundled_rows() if r["feature_type"] == "border_crossing"]
+    assert len(crossings) >= 10
+    for row in crossings:
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if _in_outline_box(lat, lon):
+            _, km = _outline_verdict(lat, lon, countries[row["country_code"]])
+            assert km <= CROSSING_TO_BORDER_KM, f"{row['place_id']} is {km:.1f} km from a border"
 
 
 @pytest.mark.parametrize("code, arabic", [
