@@ -25,6 +25,7 @@ class PostureSettings(dg.ConfigurableResource):
     warehouse: str
     extra_gazetteers: str = ""  # os.pathsep-separated user CSVs or GeoNames dumps
     max_input_bytes: int = 5_000_000
+    extract_workers: int = 0  # processes extracting new articles; 0 = one per core
 
     @property
     def inbox_path(self) -> Path:
