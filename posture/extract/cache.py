@@ -122,16 +122,16 @@ def _batches(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator[list[tu
 
 
 def _store(con: duckdb.DuckDBPyConnection, version: str, article_ids: list[str],
-           rows: dict[str, list[dict]]) -> None:
+           frames: dict[str, pl.DataFrame]) -> None:
     """Write one batch's results (rows tagged with their article id) to the cache tables."""
     for table in OUTPUT_TABLES:
-        if not rows[table.name]:
+        if not frames[table.name].height:
             continue
-        schema = {name: Column(name, sql_type, "").polars_type for name, sql_type in _cache_columns(table)}
-        frame = pl.DataFrame([{**row, "extractor_version": version} for row in rows[table.name]], schema=schema)
-        arrow_rows = frame.to_arrow()  # noqa: F841 (read by DuckDB)
+        arrow_rows = frames[table.name].with_columns(  # noqa: F841 (read by DuckDB)
+            extractor_version=pl.lit(version, pl.String())).select([n for n, _ in _cache_columns(table)]).to_arrow()
         con.execute(f"INSERT INTO {cache_table(table)} SELECT * FROM arrow_rows")
-    index = pl.DataFrame({"article_id": article_ids, "extractor_version": [version] * len(article_ids)})
+    index = pl.DataFrame({"article_id": article_ids, "extractor_version": [version] * len(article_ids)},
+                         schema={"article_id": pl.String(), "extractor_version": pl.String()})
     arrow_index = index.to_arrow()  # noqa: F841 (read by DuckDB)
     con.execute(f"INSERT INTO {CACHE_INDEX} SELECT * FROM arrow_index")
 
@@ -159,17 +159,23 @@ def _start_worker(spec: ExtractorSpec) -> None:
     _worker_extractor = spec.build()
 
 
-def extract_batch(extractor: Extractor, batch: list[tuple]) -> dict[str, list[dict]]:
-    """Rows of each output table for a batch of articles, each row tagged with its article id."""
+def extract_batch(extractor: Extractor, batch: list[tuple]) -> dict[str, pl.DataFrame]:
+    """Rows of each output table for a batch of articles, tagged with their article id, as typed
+    frames (built here, in the worker, so the writing process only inserts them)."""
     rows: dict[str, list[dict]] = {t.name: [] for t in OUTPUT_TABLES}
     for article_id, body, language, published in batch:
         tables = extractor.extract(article_id, body, language, published)
         for table in OUTPUT_TABLES:
             rows[table.name].extend({**row, "article_id": article_id} for row in getattr(tables, table.name))
-    return rows
+    return {table.name: pl.DataFrame(rows[table.name], schema=_row_schema(table)) for table in OUTPUT_TABLES}
 
 
-def _extract_in_worker(batch: list[tuple]) -> dict[str, list[dict]]:
+def _row_schema(table: Table) -> dict[str, pl.DataType]:
+    return {name: Column(name, sql_type, "").polars_type
+            for name, sql_type in _cache_columns(table) if name != "extractor_version"}
+
+
+def _extract_in_worker(batch: list[tuple]) -> dict[str, pl.DataFrame]:
     assert _worker_extractor is not None
     return extract_batch(_worker_extractor, batch)
 
@@ -195,8 +201,8 @@ def extract_incrementally(
     total = con.execute(f"SELECT count(*) FROM {ARTICLES_TABLE}").fetchone()[0]
     processes = worker_count(workers, len(pending))
 
-    def finished(batch: list[tuple], rows: dict[str, list[dict]]) -> None:
-        _store(con, version, [a[0] for a in batch], rows)
+    def finished(batch: list[tuple], frames: dict[str, pl.DataFrame]) -> None:
+        _store(con, version, [a[0] for a in batch], frames)
         if on_batch:
             on_batch(len(batch))
 

@@ -27,6 +27,8 @@ SHINGLE_WORDS = 5
 BANDS = 16
 ROWS = 4
 NUM_PERMUTATIONS = BANDS * ROWS
+_PAIRS_PER_STEP = 1 << 20  # candidate pairs compared per vectorised step (bounds the temporary arrays)
+PREFILTER = 0.5  # share of equal signature values below which a pair can't be at THRESHOLD (see pairs)
 _SEED = 20250503  # fixed: the permutations must be the same on every run and machine
 
 _rng = np.random.default_rng(_SEED)
@@ -63,7 +65,7 @@ def shingles(body: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     words = _WORD.findall(body.casefold().translate(_FOLD_TABLE))
     if not words:
         return np.empty(0, dtype=np.uint64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))  # UTF-8
     width = min(size, len(words))
     count = len(words) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
@@ -93,32 +95,80 @@ def find_near_duplicates(articles: Iterable[tuple[str, str]], threshold: float =
     Pairs have id_a < id_b, similarity is the exact Jaccard similarity of word 5-gram shingles
     (rounded to 6 decimals), and the list is sorted: the same input gives the same output.
     """
-    shingle_sets: dict[str, np.ndarray] = {}
+    index = NearDuplicateIndex()
     for article_id, body in articles:
-        if article_id not in shingle_sets:
-            shingle_sets[article_id] = shingles(body)
+        index.add(article_id, body)
+    return index.pairs(threshold)
 
-    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
-    for article_id in sorted(shingle_sets):
-        hashes = shingle_sets[article_id]
-        if not len(hashes):
-            continue
-        signature = minhash(hashes)
+
+class NearDuplicateIndex:
+    """Articles added one at a time (only shingles and a signature are kept, not the body);
+    ``pairs`` then finds the near-duplicates among them.
+
+    Cost grows with the number of articles, not with the number of pairs sharing an LSH band:
+    articles that share boilerplate (a standard closing paragraph, an agency's background text)
+    fall into the same buckets, and comparing every pair of a bucket exactly would grow with the
+    square of the corpus. Two exact-preserving filters come before the exact Jaccard:
+
+    - size: |A ∩ B| / |A ∪ B| <= min(|A|, |B|) / max(|A|, |B|), so a pair whose sizes differ too
+      much can't reach the threshold;
+    - signature agreement: the share of equal MinHash values estimates the Jaccard similarity;
+      a pair at 0.8 agrees on fewer than ``PREFILTER`` of the 64 values with probability below
+      1e-9 (binomial tail), so pairs below it are dropped, vectorised over each bucket.
+    """
+
+    def __init__(self) -> None:
+        self._shingles: dict[str, np.ndarray] = {}
+        self._signatures: dict[str, np.ndarray] = {}
+
+    def add(self, article_id: str, body: str) -> None:
+        if article_id in self._shingles:
+            return
+        hashes = shingles(body)
+        self._shingles[article_id] = hashes
+        if len(hashes):
+            self._signatures[article_id] = minhash(hashes)
+
+    def pairs(self, threshold: float = THRESHOLD) -> list[tuple[str, str, float]]:
+        ids = sorted(self._signatures)
+        if len(ids) < 2:
+            return []
+        signatures = np.stack([self._signatures[i] for i in ids])
+        sizes = np.array([len(self._shingles[i]) for i in ids], dtype=np.int64)
+        min_agreement = int(np.ceil(PREFILTER * NUM_PERMUTATIONS))
+
+        buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
         for band in range(BANDS):
-            key = signature[band * ROWS : (band + 1) * ROWS].tobytes()
-            buckets[(band, key)].append(article_id)
+            keys = signatures[:, band * ROWS:(band + 1) * ROWS]
+            for row, key in enumerate(keys):
+                buckets[(band, key.tobytes())].append(row)
 
-    candidates: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                candidates.add((first, second) if first < second else (second, first))
+        # every pair sharing a bucket, as one number row_a * n + row_b (row_a < row_b), once
+        n = len(ids)
+        shared = [_bucket_pairs(np.asarray(members, dtype=np.int64), n)
+                  for members in buckets.values() if len(members) > 1]
+        if not shared:
+            return []
+        keys = np.unique(np.concatenate(shared))
+        candidates: list[tuple[int, int]] = []
+        for start in range(0, len(keys), _PAIRS_PER_STEP):
+            chunk = keys[start:start + _PAIRS_PER_STEP]
+            first, second = chunk // n, chunk % n
+            agreement = (signatures[first] == signatures[second]).sum(axis=1)
+            small = np.minimum(sizes[first], sizes[second])
+            large = np.maximum(sizes[first], sizes[second])
+            keep = (agreement >= min_agreement) & (small >= threshold * large - 1e-9)
+            candidates.extend(zip(first[keep].tolist(), second[keep].tolist()))
 
-    pairs = []
-    for id_a, id_b in sorted(candidates):
-        similarity = jaccard(shingle_sets[id_a], shingle_sets[id_b])
-        if similarity >= threshold:
-            pairs.append((id_a, id_b, round(similarity, 6)))
-    return pairs
+        pairs = []
+        for a, b in candidates:  # sorted: keys were
+            similarity = jaccard(self._shingles[ids[a]], self._shingles[ids[b]])
+            if similarity >= threshold:
+                pairs.append((ids[a], ids[b], round(similarity, 6)))
+        return pairs
+
+
+def _bucket_pairs(rows: np.ndarray, n: int) -> np.ndarray:
+    """Every pair of the (ascending) rows of one bucket, as row_a * n + row_b."""
+    first, second = np.triu_indices(len(rows), 1)
+    return rows[first] * n + rows[second]
