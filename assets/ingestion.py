@@ -2,10 +2,13 @@
 
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from assets.metadata import staging_out, table_metadata
 from pipelines.resources import PostureSettings
+from posture import code_version
 from posture.ingest.batch import ingest_folder
+from posture.ingest.cache import IngestCache
 from posture.schema import ARTICLES, DUPLICATE_INPUTS, NEAR_DUPLICATES, REJECTED_INPUTS
 
 
@@ -18,11 +21,18 @@ from posture.schema import ARTICLES, DUPLICATE_INPUTS, NEAR_DUPLICATES, REJECTED
     },
     group_name="ingestion",
 )
-def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings):
+def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb: DuckDBResource):
     """Read every article file under the inbox; reject unusable inputs, set aside exact duplicates, link near-duplicates."""
-    batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes)
-    context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}")
+    with duckdb.get_connection() as con:
+        # files read by an earlier run (same bytes, name and code) are not parsed again
+        cache = IngestCache(con, code_version())
+        batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes, cache=cache)
+    context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}; "
+                     f"{cache.read_hits} files known from earlier runs, {cache.read_misses} read")
     for table, rows in ((ARTICLES, batch.articles), (REJECTED_INPUTS, batch.rejected),
                         (DUPLICATE_INPUTS, batch.duplicates), (NEAR_DUPLICATES, batch.near_duplicates)):
         frame = table.frame(rows)
-        yield dg.Output(frame, output_name=table.name, metadata=table_metadata(table, frame))
+        metadata = table_metadata(table, frame)
+        if table is ARTICLES:
+            metadata.update({"files_read": cache.read_misses, "files_from_cache": cache.read_hits})
+        yield dg.Output(frame, output_name=table.name, metadata=metadata)

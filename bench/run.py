@@ -362,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate-sample", type=int, default=10_000, help="articles the rates are measured on")
     parser.add_argument("--skip-rates", action="store_true", help="only end-to-end runs")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument("--update", action="store_true",
+                        help="merge into the sizes already in --out (e.g. run 100k on its own after 1k,10k)")
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     args.work.mkdir(parents=True, exist_ok=True)
@@ -369,11 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     results = [measure_size(size, args, env) for size in sizes]
+    commands = ["python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])]
+    if args.update and args.out.exists():
+        previous = json.loads(args.out.read_text())
+        results = sorted([r for r in previous["sizes"] if r["articles"] not in sizes] + results,
+                         key=lambda r: r["articles"])
+        commands = previous.get("commands", []) + commands
     fit = linear_fit([(r["articles"], r["end_to_end_s"]) for r in results])
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR, capture_output=True,
                             text=True).stdout.strip()
     report = {
-        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "commands": commands,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_end": os.getloadavg()},
         "commit": commit,

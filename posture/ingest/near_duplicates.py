@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -95,46 +95,56 @@ def find_near_duplicates(articles: Iterable[tuple[str, str]], threshold: float =
     Pairs have id_a < id_b, similarity is the exact Jaccard similarity of word 5-gram shingles
     (rounded to 6 decimals), and the list is sorted: the same input gives the same output.
     """
+    bodies: dict[str, str] = {}
     index = NearDuplicateIndex()
     for article_id, body in articles:
-        index.add(article_id, body)
-    return index.pairs(threshold)
+        if article_id not in bodies:
+            bodies[article_id] = body
+            index.add(article_id, *signature(body))
+    return index.pairs(lambda article_id: shingles(bodies[article_id]), threshold)
+
+
+def signature(body: str) -> tuple[np.ndarray, int]:
+    """(MinHash signature, number of shingles) of a body; an empty signature when it has no words."""
+    hashes = shingles(body)
+    return (minhash(hashes) if len(hashes) else np.empty(0, dtype=np.uint64)), len(hashes)
 
 
 class NearDuplicateIndex:
-    """Articles added one at a time (only shingles and a signature are kept, not the body);
-    ``pairs`` then finds the near-duplicates among them.
+    """Signatures of articles (not their text); ``pairs`` finds the near-duplicates among them.
 
     Cost grows with the number of articles, not with the number of pairs sharing an LSH band:
     articles that share boilerplate (a standard closing paragraph, an agency's background text)
     fall into the same buckets, and comparing every pair of a bucket exactly would grow with the
-    square of the corpus. Two exact-preserving filters come before the exact Jaccard:
+    square of the corpus. Two filters that keep every pair at the threshold come before the exact
+    Jaccard, vectorised over all pairs that share a bucket:
 
     - size: |A ∩ B| / |A ∪ B| <= min(|A|, |B|) / max(|A|, |B|), so a pair whose sizes differ too
       much can't reach the threshold;
     - signature agreement: the share of equal MinHash values estimates the Jaccard similarity;
       a pair at 0.8 agrees on fewer than ``PREFILTER`` of the 64 values with probability below
-      1e-9 (binomial tail), so pairs below it are dropped, vectorised over each bucket.
+      1e-9 (binomial tail), so pairs below it are dropped.
+
+    The shingles of the few pairs left are then computed again from the bodies for the exact
+    similarity, so memory holds a signature per article, never every article's shingles.
     """
 
     def __init__(self) -> None:
-        self._shingles: dict[str, np.ndarray] = {}
         self._signatures: dict[str, np.ndarray] = {}
+        self._sizes: dict[str, int] = {}
 
-    def add(self, article_id: str, body: str) -> None:
-        if article_id in self._shingles:
-            return
-        hashes = shingles(body)
-        self._shingles[article_id] = hashes
-        if len(hashes):
-            self._signatures[article_id] = minhash(hashes)
+    def add(self, article_id: str, signature_values: np.ndarray, shingle_count: int) -> None:
+        if shingle_count and article_id not in self._signatures:
+            self._signatures[article_id] = signature_values
+            self._sizes[article_id] = shingle_count
 
-    def pairs(self, threshold: float = THRESHOLD) -> list[tuple[str, str, float]]:
+    def pairs(self, shingles_of: Callable[[str], np.ndarray],
+              threshold: float = THRESHOLD) -> list[tuple[str, str, float]]:
         ids = sorted(self._signatures)
         if len(ids) < 2:
             return []
         signatures = np.stack([self._signatures[i] for i in ids])
-        sizes = np.array([len(self._shingles[i]) for i in ids], dtype=np.int64)
+        sizes = np.array([self._sizes[i] for i in ids], dtype=np.int64)
         min_agreement = int(np.ceil(PREFILTER * NUM_PERMUTATIONS))
 
         buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
@@ -160,9 +170,16 @@ class NearDuplicateIndex:
             keep = (agreement >= min_agreement) & (small >= threshold * large - 1e-9)
             candidates.extend(zip(first[keep].tolist(), second[keep].tolist()))
 
+        computed: dict[int, np.ndarray] = {}
+
+        def exact(row: int) -> np.ndarray:
+            if row not in computed:
+                computed[row] = shingles_of(ids[row])
+            return computed[row]
+
         pairs = []
-        for a, b in candidates:  # sorted: keys were
-            similarity = jaccard(self._shingles[ids[a]], self._shingles[ids[b]])
+        for a, b in candidates:  # in the order of the sorted keys: sorted by (id_a, id_b)
+            similarity = jaccard(exact(a), exact(b))
             if similarity >= threshold:
                 pairs.append((ids[a], ids[b], round(similarity, 6)))
         return pairs
