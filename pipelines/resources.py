@@ -66,6 +66,11 @@ class StagingIOManager(DuckDBIOManager):
         return pl.DataFrame
 
 
+# DuckDB's buffer pool may otherwise take most of the machine's memory; past this it spills to
+# disk. Every connection a run opens to the warehouse must use the same settings.
+DUCKDB_CONFIG = {"memory_limit": "1GB"}
+
+
 def build_resources() -> dict[str, object]:
     warehouse = dg.EnvVar("POSTURE_WAREHOUSE")
     return {
@@ -74,6 +79,6 @@ def build_resources() -> dict[str, object]:
             warehouse=warehouse,
             extra_gazetteers=dg.EnvVar("POSTURE_GAZETTEERS"),
         ),
-        "io_manager": StagingIOManager(database=warehouse),
-        "duckdb": DuckDBResource(database=warehouse),
+        "io_manager": StagingIOManager(database=warehouse, connection_config=DUCKDB_CONFIG),
+        "duckdb": DuckDBResource(database=warehouse, connection_config=DUCKDB_CONFIG),
     }

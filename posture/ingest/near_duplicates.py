@@ -27,7 +27,7 @@ SHINGLE_WORDS = 5
 BANDS = 16
 ROWS = 4
 NUM_PERMUTATIONS = BANDS * ROWS
-_PAIRS_PER_STEP = 1 << 20  # candidate pairs compared per vectorised step (bounds the temporary arrays)
+_PAIRS_PER_STEP = 1 << 15  # pairs compared per vectorised step: bounds the temporary arrays (~16 MB)
 PREFILTER = 0.5  # share of equal signature values below which a pair can't be at THRESHOLD (see pairs)
 _SEED = 20250503  # fixed: the permutations must be the same on every run and machine
 
@@ -143,7 +143,8 @@ class NearDuplicateIndex:
         ids = sorted(self._signatures)
         if len(ids) < 2:
             return []
-        signatures = np.stack([self._signatures[i] for i in ids])
+        # MinHash values are the high 32 bits of a 64-bit hash: uint32 holds them exactly
+        signatures = np.stack([self._signatures[i] for i in ids]).astype(np.uint32)
         sizes = np.array([self._sizes[i] for i in ids], dtype=np.int64)
         min_agreement = int(np.ceil(PREFILTER * NUM_PERMUTATIONS))
 
@@ -153,22 +154,36 @@ class NearDuplicateIndex:
             for row, key in enumerate(keys):
                 buckets[(band, key.tobytes())].append(row)
 
-        # every pair sharing a bucket, as one number row_a * n + row_b (row_a < row_b), once
-        n = len(ids)
-        shared = [_bucket_pairs(np.asarray(members, dtype=np.int64), n)
-                  for members in buckets.values() if len(members) > 1]
-        if not shared:
-            return []
-        keys = np.unique(np.concatenate(shared))
-        candidates: list[tuple[int, int]] = []
-        for start in range(0, len(keys), _PAIRS_PER_STEP):
-            chunk = keys[start:start + _PAIRS_PER_STEP]
-            first, second = chunk // n, chunk % n
+        survivors: set[tuple[int, int]] = set()
+        pending: list[tuple[np.ndarray, np.ndarray]] = []
+        pending_pairs = 0
+
+        def compare() -> None:
+            """Filter the pending pairs (row_a < row_b) by size and signature agreement."""
+            first = np.concatenate([a for a, _ in pending])
+            second = np.concatenate([b for _, b in pending])
             agreement = (signatures[first] == signatures[second]).sum(axis=1)
             small = np.minimum(sizes[first], sizes[second])
             large = np.maximum(sizes[first], sizes[second])
             keep = (agreement >= min_agreement) & (small >= threshold * large - 1e-9)
-            candidates.extend(zip(first[keep].tolist(), second[keep].tolist()))
+            survivors.update(zip(first[keep].tolist(), second[keep].tolist()))
+            pending.clear()
+
+        # pairs sharing a bucket, a bounded number at a time (a bucket of m members has m(m-1)/2)
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            rows = np.asarray(members, dtype=np.int64)
+            upper_a, upper_b = np.triu_indices(len(rows), 1)
+            for start in range(0, len(upper_a), _PAIRS_PER_STEP):
+                pending.append((rows[upper_a[start:start + _PAIRS_PER_STEP]], rows[upper_b[start:start + _PAIRS_PER_STEP]]))
+                pending_pairs += len(pending[-1][0])
+                if pending_pairs >= _PAIRS_PER_STEP:
+                    compare()
+                    pending_pairs = 0
+        if pending:
+            compare()
+        candidates = sorted(survivors)
 
         computed: dict[int, np.ndarray] = {}
 
@@ -178,14 +193,9 @@ class NearDuplicateIndex:
             return computed[row]
 
         pairs = []
-        for a, b in candidates:  # in the order of the sorted keys: sorted by (id_a, id_b)
+        for a, b in candidates:  # rows are in id order: sorted by (id_a, id_b)
             similarity = jaccard(exact(a), exact(b))
             if similarity >= threshold:
                 pairs.append((ids[a], ids[b], round(similarity, 6)))
         return pairs
 
-
-def _bucket_pairs(rows: np.ndarray, n: int) -> np.ndarray:
-    """Every pair of the (ascending) rows of one bucket, as row_a * n + row_b."""
-    first, second = np.triu_indices(len(rows), 1)
-    return rows[first] * n + rows[second]
