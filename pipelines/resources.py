@@ -68,7 +68,7 @@ class StagingIOManager(DuckDBIOManager):
 
 # DuckDB's buffer pool may otherwise take most of the machine's memory; past this it spills to
 # disk. Every connection a run opens to the warehouse must use the same settings.
-DUCKDB_CONFIG = {"memory_limit": "1GB"}
+DUCKDB_CONFIG = {"memory_limit": "512MB"}
 
 
 def build_resources() -> dict[str, object]:
