@@ -1,6 +1,8 @@
 """Ingestion: every input file becomes an article, a rejection or a duplicate."""
 
 
+from importlib.metadata import version
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -10,6 +12,14 @@ from posture import code_version
 from posture.ingest.batch import ingest_folder
 from posture.ingest.cache import IngestCache
 from posture.schema import ARTICLES, DUPLICATE_INPUTS, NEAR_DUPLICATES, REJECTED_INPUTS
+
+
+READER_LIBRARIES = ("trafilatura", "charset-normalizer", "defusedxml", "lxml")
+
+
+def reader_version() -> str:
+    """What reading a file depends on besides its bytes: our code and the libraries that parse it."""
+    return "+".join([code_version(), *(f"{name}=={version(name)}" for name in READER_LIBRARIES)])
 
 
 @dg.multi_asset(
@@ -24,8 +34,8 @@ from posture.schema import ARTICLES, DUPLICATE_INPUTS, NEAR_DUPLICATES, REJECTED
 def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb: DuckDBResource):
     """Read every article file under the inbox; reject unusable inputs, set aside exact duplicates, link near-duplicates."""
     with duckdb.get_connection() as con:
-        # files read by an earlier run (same bytes, name and code) are not parsed again
-        cache = IngestCache(con, code_version())
+        # files read by an earlier run (same bytes, name, code and reader libraries) are not parsed again
+        cache = IngestCache(con, reader_version())
         batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes, cache=cache)
     context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}; "
                      f"{cache.read_hits} files known from earlier runs, {cache.read_misses} read")
