@@ -39,10 +39,13 @@ def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings, duc
         batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes, cache=cache)
     context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}; "
                      f"{cache.read_hits} files known from earlier runs, {cache.read_misses} read")
-    for table, rows in ((ARTICLES, batch.articles), (REJECTED_INPUTS, batch.rejected),
-                        (DUPLICATE_INPUTS, batch.duplicates), (NEAR_DUPLICATES, batch.near_duplicates)):
-        frame = table.frame(rows)
+    files_read, files_from_cache = cache.read_misses, cache.read_hits
+    frames = [(table, table.frame(rows)) for table, rows in (
+        (ARTICLES, batch.articles), (REJECTED_INPUTS, batch.rejected),
+        (DUPLICATE_INPUTS, batch.duplicates), (NEAR_DUPLICATES, batch.near_duplicates))]
+    del batch  # the rows as Python objects are no longer needed while the frames are written
+    for table, frame in frames:
         metadata = table_metadata(table, frame)
         if table is ARTICLES:
-            metadata.update({"files_read": cache.read_misses, "files_from_cache": cache.read_hits})
+            metadata.update({"files_read": files_read, "files_from_cache": files_from_cache})
         yield dg.Output(frame, output_name=table.name, metadata=metadata)

@@ -242,6 +242,11 @@ def linear_fit(points: list[tuple[int, float]]) -> dict[str, float] | None:
             "r_squared": 1 - residual / total if total else 1.0}
 
 
+def git_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict:
     work: Path = args.work
     corpus = corpus_dir(work, size, args.seed)
@@ -254,6 +259,7 @@ def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> di
           f"(tree {first.peak_tree_rss_mb:.0f} MB)", file=sys.stderr, flush=True)
     result = {
         "articles": size,
+        "commit": git_commit(),
         "corpus_mb": sum(p.stat().st_size for p in corpus.glob("*.txt")) / MB,
         "end_to_end_s": first.seconds,
         "end_to_end_cpu_s": first.cpu_s,
@@ -378,13 +384,10 @@ def main(argv: list[str] | None = None) -> int:
                          key=lambda r: r["articles"])
         commands = previous.get("commands", []) + commands
     fit = linear_fit([(r["articles"], r["end_to_end_s"]) for r in results])
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR, capture_output=True,
-                            text=True).stdout.strip()
     report = {
         "commands": commands,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_end": os.getloadavg()},
-        "commit": commit,
         "seed": args.seed,
         "sizes": results,
         "cost_curve": fit,
