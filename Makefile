@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test ui install clean chromium
+.PHONY: run test ui install clean chromium bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ chromium:
 ## The Dagster UI on http://127.0.0.1:3000 (paths from .env).
 ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+## Benchmark (README, Performance): BENCH_SIZES=1000,10000 for a quick run. Corpora in BENCH_WORK.
+BENCH_SIZES ?= 1000,10000,100000
+BENCH_WORK ?= /tmp/posture-bench
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) --work $(BENCH_WORK) --out bench/results/latest.json
 
 clean:
 	rm -rf $(VENV) data

@@ -1,49 +1,43 @@
 """Extraction: movement reports and force-level claims read from each article."""
 
 import dagster as dg
-import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from assets.gazetteer import places
 from assets.metadata import staging_out, table_metadata
 from pipelines.resources import PostureSettings
 from posture import code_version
-from posture.extract.cache import extract_with_cache, extractor_version
-from posture.extract.extractor import Extractor
-from posture.gazetteer.gazetteer import load_gazetteer
-from posture.schema import FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEMENT_REPORTS
+from posture.extract.cache import OUTPUT_TABLES, ExtractorSpec, extract_incrementally, extractor_version
+
+PROGRESS_EVERY = 5_000  # articles between progress lines in the run log
 
 
 @dg.multi_asset(
-    outs={
-        "movement_reports": staging_out(MOVEMENT_REPORTS),
-        "movement_places": staging_out(MOVEMENT_PLACES),
-        "movement_assets": staging_out(MOVEMENT_ASSETS),
-        "force_levels": staging_out(FORCE_LEVELS),
-    },
-    ins={"articles": dg.AssetIn(key=["staging", "articles"])},
-    deps=[places],
+    outs={table.name: staging_out(table) for table in OUTPUT_TABLES},
+    # The articles are read from the warehouse in batches (not loaded as one frame), so only
+    # the articles the cache lacks are ever held in memory, a batch at a time.
+    deps=[dg.AssetKey(["staging", "articles"]), places],
     group_name="extraction",
 )
-def extract_reports(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb: DuckDBResource,
-                    articles: pl.DataFrame):
+def extract_reports(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb: DuckDBResource):
     """Read movements (with places and assets) and force-level claims from every new or changed article."""
     gazetteer_paths = settings.gazetteer_paths
-    extractor = Extractor(load_gazetteer(gazetteer_paths))
     version = extractor_version(code_version(), gazetteer_paths)
+    spec = ExtractorSpec(tuple(str(p) for p in gazetteer_paths))
+    done = [0]
 
-    def extract(article: dict):
-        return extractor.extract(article["article_id"], article["body"], article["language"],
-                                 article["published_date"])
+    def progress(count: int) -> None:
+        done[0] += count
+        if done[0] // PROGRESS_EVERY != (done[0] - count) // PROGRESS_EVERY:
+            context.log.info(f"extracted {done[0]} articles")
 
     with duckdb.get_connection() as con:
-        outcome = extract_with_cache(con, list(articles.iter_rows(named=True)), version, extract)
-    tables = outcome.tables
-    context.log.info(f"extracted {outcome.extracted} articles, reused {outcome.reused}: {tables.summary()}")
-    for table, rows in ((MOVEMENT_REPORTS, tables.movement_reports), (MOVEMENT_PLACES, tables.movement_places),
-                        (MOVEMENT_ASSETS, tables.movement_assets), (FORCE_LEVELS, tables.force_levels)):
-        frame = table.frame(rows)
+        outcome = extract_incrementally(con, version, spec, settings.extract_workers, progress)
+    context.log.info(f"extracted {outcome.extracted} articles with {outcome.workers} process(es), "
+                     f"reused {outcome.reused}")
+    for table in OUTPUT_TABLES:
+        frame = outcome.frames[table.name]
         metadata = table_metadata(table, frame)
         metadata.update({"articles_extracted": outcome.extracted, "articles_from_cache": outcome.reused,
-                         "extractor_version": version})
+                         "extract_processes": outcome.workers, "extractor_version": version})
         yield dg.Output(frame, output_name=table.name, metadata=metadata)

@@ -34,6 +34,7 @@ class PostureSettings(dg.ConfigurableResource):
     lake_data: str = ""  # folder or object-store URL for the lake's data files; empty = lake_files/ beside the warehouse
     # A published table may lose at most this share of its rows since the last release; 100 allows any.
     max_shrink_percent: int = 50
+    extract_workers: int = 0  # processes extracting new articles; 0 = one per core
 
     @property
     def inbox_path(self) -> Path:
@@ -100,6 +101,11 @@ class StagingIOManager(DuckDBIOManager):
         return pl.DataFrame
 
 
+# DuckDB's buffer pool may otherwise take most of the machine's memory; past this it spills to
+# disk. Every connection a run opens to the warehouse must use the same settings.
+DUCKDB_CONFIG = {"memory_limit": "512MB"}
+
+
 def build_resources() -> dict[str, object]:
     warehouse = dg.EnvVar("POSTURE_WAREHOUSE")
     return {
@@ -112,6 +118,6 @@ def build_resources() -> dict[str, object]:
             max_shrink_percent=dg.EnvVar.int("POSTURE_MAX_SHRINK_PERCENT"),
         ),
         "linking": LinkingSettings(),
-        "io_manager": StagingIOManager(database=warehouse),
-        "duckdb": DuckDBResource(database=warehouse),
+        "io_manager": StagingIOManager(database=warehouse, connection_config=DUCKDB_CONFIG),
+        "duckdb": DuckDBResource(database=warehouse, connection_config=DUCKDB_CONFIG),
     }

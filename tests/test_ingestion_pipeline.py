@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.cli import main as posture
+from pipelines.definitions import defs
 from pipelines.resources import PostureSettings
 from pipelines.sensors import inbox_sensor
 from tests.conftest import REPO
@@ -70,17 +71,39 @@ def test_awkward_inputs_are_each_accounted_for_once(tmp_path, capsys):
     assert any("DROP TABLE articles" in t for t in titles)
 
 
-def test_inbox_sensor_requests_a_run_when_files_change(tmp_path):
+def test_inbox_sensor_requests_a_run_when_files_change(tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "a.txt").write_text("Title\n\nApril 1, 2025\n\nBody text of an article.", encoding="utf-8")
-    settings = PostureSettings(inbox=str(inbox), warehouse=str(tmp_path / "w.duckdb"))
+    warehouse = tmp_path / "w" / "warehouse.duckdb"
+    settings = PostureSettings(inbox=str(inbox), warehouse=str(warehouse))
 
-    first = inbox_sensor(dg.build_sensor_context(cursor=None, resources={"settings": settings}))
+    def evaluate(cursor):
+        return inbox_sensor(dg.build_sensor_context(cursor=cursor, resources={"settings": settings}))
+
+    first = evaluate(None)
     assert isinstance(first, dg.RunRequest)
-    context = dg.build_sensor_context(cursor=first.run_key, resources={"settings": settings})
-    assert isinstance(inbox_sensor(context), dg.SkipReason)
+    assert isinstance(evaluate(first.run_key), dg.SkipReason)  # nothing changed since
 
     (inbox / "b.txt").write_text("Another\n\nApril 2, 2025\n\nA second article.", encoding="utf-8")
-    second = inbox_sensor(dg.build_sensor_context(cursor=first.run_key, resources={"settings": settings}))
+    second = evaluate(first.run_key)
     assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key
+    # an edited file and a removed file are changes too
+    (inbox / "a.txt").write_text("Title\n\nApril 1, 2025\n\nBody text of an article, corrected.", encoding="utf-8")
+    third = evaluate(second.run_key)
+    assert isinstance(third, dg.RunRequest) and third.run_key not in (first.run_key, second.run_key)
+    (inbox / "b.txt").unlink()
+    assert isinstance(evaluate(third.run_key), dg.RunRequest)
+
+    # the request starts the job of the code location that reads the inbox: run it as the daemon would
+    assert defs.resolve_sensor_def("inbox_sensor").job_name == "posture_job"
+    monkeypatch.setenv("POSTURE_INBOX", str(inbox))
+    monkeypatch.setenv("POSTURE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("POSTURE_GAZETTEERS", "")
+    warehouse.parent.mkdir(parents=True)
+    with dg.DagsterInstance.ephemeral() as instance:
+        run = defs.resolve_job_def("posture_job").execute_in_process(
+            instance=instance, tags=third.tags, run_config=third.run_config or None)
+    assert run.success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.sql("SELECT source_uri FROM articles").fetchall() == [("a.txt",)]

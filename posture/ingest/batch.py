@@ -7,7 +7,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from posture.ingest.near_duplicates import find_near_duplicates
+from posture.ingest.cache import IngestCache
+from posture.ingest.near_duplicates import NearDuplicateIndex, shingles, signature
 from posture.ingest.readers import read_folder
 from posture.ingest.records import ArticleRecord, Rejection
 
@@ -42,17 +43,18 @@ def check_input_folder(root: Path) -> None:
         raise InputFolderError(f"input folder {root} is not readable: check its permissions")
 
 
-def ingest_folder(root: Path, *, max_bytes: int) -> IngestedBatch:
+def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = None) -> IngestedBatch:
     """Read every input under ``root``; each lands in exactly one of the three lists.
 
     Of several inputs with the same text, the one with the smallest source_uri is the
     article and the others are duplicates, so the outcome does not depend on file order.
+    With a ``cache`` (``posture.ingest.cache``), files and articles seen before are not read or
+    signed again; the outcome is the same.
     """
     check_input_folder(root)
-    results = sorted(read_folder(root, max_bytes=max_bytes), key=lambda r: r.source_uri)
     batch = IngestedBatch()
     seen: dict[str, str] = {}
-    for result in results:
+    for result in read_folder(root, max_bytes=max_bytes, cache=cache):  # sorted by source_uri
         if isinstance(result, Rejection):
             batch.rejected.append(asdict(result))
             continue
@@ -67,6 +69,18 @@ def ingest_folder(root: Path, *, max_bytes: int) -> IngestedBatch:
         batch.articles.append(row)
     batch.near_duplicates = [
         {"article_id_a": a, "article_id_b": b, "similarity": similarity}
-        for a, b, similarity in find_near_duplicates((row["article_id"], row["body"]) for row in batch.articles)
+        for a, b, similarity in _near_duplicates(batch.articles, cache)
     ]
     return batch
+
+
+def _near_duplicates(articles: list[dict], cache: IngestCache | None) -> list[tuple[str, str, float]]:
+    bodies = {row["article_id"]: row["body"] for row in articles}
+    known = cache.signatures(bodies) if cache is not None else {}
+    fresh = {aid: signature(body) for aid, body in bodies.items() if aid not in known}
+    if cache is not None:
+        cache.store_signatures(fresh)
+    index = NearDuplicateIndex()
+    for aid, (values, count) in {**known, **fresh}.items():
+        index.add(aid, values, count)
+    return index.pairs(lambda aid: shingles(bodies[aid]))

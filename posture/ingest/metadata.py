@@ -83,13 +83,19 @@ def language_profiles() -> tuple[LanguageProfile, ...]:
 
 @cache
 def _script_classes() -> tuple[tuple[str, re.Pattern[str], str], ...]:
-    """(script, regex of its letters, default language) for each script in scripts.tsv."""
+    """(script, regex of runs of its letters, default language) for each script in scripts.tsv."""
     ranges: dict[str, list[str]] = {}
     defaults: dict[str, str] = {}
     for row in _data_rows("scripts.tsv"):
         ranges.setdefault(row["script"], []).append(f"\\u{int(row['first'], 16):04x}-\\u{int(row['last'], 16):04x}")
         defaults[row["script"]] = row["default_language"]
-    return tuple((script, re.compile(f"[{''.join(parts)}]"), defaults[script]) for script, parts in ranges.items())
+    # runs, not single letters: counting letters as the length of their runs is the same number
+    # with one match per word instead of one per letter
+    return tuple((script, re.compile(f"[{''.join(parts)}]+"), defaults[script]) for script, parts in ranges.items())
+
+
+def _letter_count(runs: re.Pattern[str], text: str) -> int:
+    return sum(map(len, runs.findall(text)))
 
 
 # ----------------------------------------------------------------------------- dates
@@ -358,7 +364,7 @@ def detect_language(text: str) -> str | None:
     Kurdish) decide when stopwords don't. Cheap and offline: no model.
     """
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    counts = [(len(regex.findall(sample)), script, default) for script, regex, default in _script_classes()]
+    counts = [(_letter_count(runs, sample), script, default) for script, runs, default in _script_classes()]
     letters, script, default = max(counts, key=lambda c: c[0])
     if letters == 0:
         return None

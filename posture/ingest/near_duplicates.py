@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -27,6 +27,8 @@ SHINGLE_WORDS = 5
 BANDS = 16
 ROWS = 4
 NUM_PERMUTATIONS = BANDS * ROWS
+_PAIRS_PER_STEP = 1 << 15  # pairs compared per vectorised step: bounds the temporary arrays (~16 MB)
+PREFILTER = 0.5  # share of equal signature values below which a pair can't be at THRESHOLD (see pairs)
 _SEED = 20250503  # fixed: the permutations must be the same on every run and machine
 
 _rng = np.random.default_rng(_SEED)
@@ -63,7 +65,7 @@ def shingles(body: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     words = _WORD.findall(body.casefold().translate(_FOLD_TABLE))
     if not words:
         return np.empty(0, dtype=np.uint64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))  # UTF-8
     width = min(size, len(words))
     count = len(words) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
@@ -93,32 +95,107 @@ def find_near_duplicates(articles: Iterable[tuple[str, str]], threshold: float =
     Pairs have id_a < id_b, similarity is the exact Jaccard similarity of word 5-gram shingles
     (rounded to 6 decimals), and the list is sorted: the same input gives the same output.
     """
-    shingle_sets: dict[str, np.ndarray] = {}
+    bodies: dict[str, str] = {}
+    index = NearDuplicateIndex()
     for article_id, body in articles:
-        if article_id not in shingle_sets:
-            shingle_sets[article_id] = shingles(body)
+        if article_id not in bodies:
+            bodies[article_id] = body
+            index.add(article_id, *signature(body))
+    return index.pairs(lambda article_id: shingles(bodies[article_id]), threshold)
 
-    buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
-    for article_id in sorted(shingle_sets):
-        hashes = shingle_sets[article_id]
-        if not len(hashes):
-            continue
-        signature = minhash(hashes)
+
+def signature(body: str) -> tuple[np.ndarray, int]:
+    """(MinHash signature, number of shingles) of a body; an empty signature when it has no words."""
+    hashes = shingles(body)
+    return (minhash(hashes) if len(hashes) else np.empty(0, dtype=np.uint64)), len(hashes)
+
+
+class NearDuplicateIndex:
+    """Signatures of articles (not their text); ``pairs`` finds the near-duplicates among them.
+
+    Cost grows with the number of articles, not with the number of pairs sharing an LSH band:
+    articles that share boilerplate (a standard closing paragraph, an agency's background text)
+    fall into the same buckets, and comparing every pair of a bucket exactly would grow with the
+    square of the corpus. Two filters that keep every pair at the threshold come before the exact
+    Jaccard, vectorised over all pairs that share a bucket:
+
+    - size: |A ∩ B| / |A ∪ B| <= min(|A|, |B|) / max(|A|, |B|), so a pair whose sizes differ too
+      much can't reach the threshold;
+    - signature agreement: the share of equal MinHash values estimates the Jaccard similarity;
+      a pair at 0.8 agrees on fewer than ``PREFILTER`` of the 64 values with probability below
+      1e-9 (binomial tail), so pairs below it are dropped.
+
+    The shingles of the few pairs left are then computed again from the bodies for the exact
+    similarity, so memory holds a signature per article, never every article's shingles.
+    """
+
+    def __init__(self) -> None:
+        self._signatures: dict[str, np.ndarray] = {}
+        self._sizes: dict[str, int] = {}
+
+    def add(self, article_id: str, signature_values: np.ndarray, shingle_count: int) -> None:
+        if shingle_count and article_id not in self._signatures:
+            self._signatures[article_id] = signature_values
+            self._sizes[article_id] = shingle_count
+
+    def pairs(self, shingles_of: Callable[[str], np.ndarray],
+              threshold: float = THRESHOLD) -> list[tuple[str, str, float]]:
+        ids = sorted(self._signatures)
+        if len(ids) < 2:
+            return []
+        # MinHash values are the high 32 bits of a 64-bit hash: uint32 holds them exactly
+        signatures = np.stack([self._signatures[i] for i in ids]).astype(np.uint32)
+        sizes = np.array([self._sizes[i] for i in ids], dtype=np.int64)
+        min_agreement = int(np.ceil(PREFILTER * NUM_PERMUTATIONS))
+
+        buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
         for band in range(BANDS):
-            key = signature[band * ROWS : (band + 1) * ROWS].tobytes()
-            buckets[(band, key)].append(article_id)
+            keys = signatures[:, band * ROWS:(band + 1) * ROWS]
+            for row, key in enumerate(keys):
+                buckets[(band, key.tobytes())].append(row)
 
-    candidates: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        for i, first in enumerate(members):
-            for second in members[i + 1 :]:
-                candidates.add((first, second) if first < second else (second, first))
+        survivors: set[tuple[int, int]] = set()
+        pending: list[tuple[np.ndarray, np.ndarray]] = []
+        pending_pairs = 0
 
-    pairs = []
-    for id_a, id_b in sorted(candidates):
-        similarity = jaccard(shingle_sets[id_a], shingle_sets[id_b])
-        if similarity >= threshold:
-            pairs.append((id_a, id_b, round(similarity, 6)))
-    return pairs
+        def compare() -> None:
+            """Filter the pending pairs (row_a < row_b) by size and signature agreement."""
+            first = np.concatenate([a for a, _ in pending])
+            second = np.concatenate([b for _, b in pending])
+            agreement = (signatures[first] == signatures[second]).sum(axis=1)
+            small = np.minimum(sizes[first], sizes[second])
+            large = np.maximum(sizes[first], sizes[second])
+            keep = (agreement >= min_agreement) & (small >= threshold * large - 1e-9)
+            survivors.update(zip(first[keep].tolist(), second[keep].tolist()))
+            pending.clear()
+
+        # pairs sharing a bucket, a bounded number at a time (a bucket of m members has m(m-1)/2)
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            rows = np.asarray(members, dtype=np.int64)
+            upper_a, upper_b = np.triu_indices(len(rows), 1)
+            for start in range(0, len(upper_a), _PAIRS_PER_STEP):
+                pending.append((rows[upper_a[start:start + _PAIRS_PER_STEP]], rows[upper_b[start:start + _PAIRS_PER_STEP]]))
+                pending_pairs += len(pending[-1][0])
+                if pending_pairs >= _PAIRS_PER_STEP:
+                    compare()
+                    pending_pairs = 0
+        if pending:
+            compare()
+        candidates = sorted(survivors)
+
+        computed: dict[int, np.ndarray] = {}
+
+        def exact(row: int) -> np.ndarray:
+            if row not in computed:
+                computed[row] = shingles_of(ids[row])
+            return computed[row]
+
+        pairs = []
+        for a, b in candidates:  # rows are in id order: sorted by (id_a, id_b)
+            similarity = jaccard(exact(a), exact(b))
+            if similarity >= threshold:
+                pairs.append((ids[a], ids[b], round(similarity, 6)))
+        return pairs
+

@@ -18,6 +18,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from posture.ingest.encoding import DecodeProblem, decode_bytes, declared_html_charset
 from posture.ingest.formats.common import Reason
@@ -103,10 +104,26 @@ def _uri_part(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
+class ReadResultCache(Protocol):
+    """Results of reading files before (``posture.ingest.cache.IngestCache``)."""
+
+    def input_key(self, data: bytes, source_uri: str, max_bytes: int) -> str: ...
+
+    def read_results(self, keys: list[str]) -> dict[str, list[InputResult]]: ...
+
+    def store_results(self, entries: dict[str, list[InputResult]]) -> None: ...
+
+
+CACHE_CHUNK = 1000  # files looked up in the cache at a time
+
+
+def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                cache: ReadResultCache | None = None) -> Iterator[InputResult]:
     """Every input under ``root``, sorted by ``source_uri``: one ``ArticleRecord`` or ``Rejection`` each.
 
-    Raises ``FileNotFoundError`` / ``NotADirectoryError`` only for ``root`` itself.
+    With a ``cache``, a file whose bytes (and name) were read before gives its earlier results
+    without being parsed again. Raises ``FileNotFoundError`` / ``NotADirectoryError`` only for
+    ``root`` itself.
     """
     root = Path(root)
     if not root.exists():
@@ -114,11 +131,42 @@ def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[I
     if not root.is_dir():
         raise NotADirectoryError(f"input path is not a folder: {root}")
     # list first, then read in order of the relative path ("a.txt" before "a/b.txt")
-    for uri, found in sorted(_list_inputs(root, root.resolve(), ""), key=lambda pair: pair[0]):
+    listed = sorted(_list_inputs(root, root.resolve(), ""), key=lambda pair: pair[0])
+    if cache is None:
+        for uri, found in listed:
+            if isinstance(found, Rejection):
+                yield found
+            else:
+                yield from read_input_file(found, uri, max_bytes=max_bytes)
+        return
+    for start in range(0, len(listed), CACHE_CHUNK):
+        yield from _read_with_cache(listed[start:start + CACHE_CHUNK], max_bytes, cache)
+
+
+def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
+                     cache: ReadResultCache) -> Iterator[InputResult]:
+    loaded: list[tuple[str, list[InputResult] | tuple[Callable, bytes, str]]] = []
+    for uri, found in listed:
         if isinstance(found, Rejection):
-            yield found
+            loaded.append((uri, [found]))
+            continue
+        outcome = _load_input_file(found, uri, max_bytes)
+        if isinstance(outcome, Rejection):
+            loaded.append((uri, [outcome]))
         else:
-            yield from read_input_file(found, uri, max_bytes=max_bytes)
+            reader, data = outcome
+            loaded.append((uri, (reader, data, cache.input_key(data, uri, max_bytes))))
+    known = cache.read_results([item[2] for _, item in loaded if isinstance(item, tuple)])
+    fresh: dict[str, list[InputResult]] = {}
+    for uri, item in loaded:
+        if isinstance(item, list):
+            yield from item
+            continue
+        reader, data, key = item
+        if key not in known:
+            fresh[key] = list(_parse(reader, data, uri))
+        yield from known[key] if key in known else fresh[key]
+    cache.store_results(fresh)
 
 
 def _is_inside(real_root: Path, target: str) -> bool:
@@ -167,38 +215,43 @@ def _list_inputs(folder: Path, real_root: Path, prefix: str) -> Iterator[tuple[s
 
 def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
     """The results of one file (one, or one per record for .jsonl / JSON arrays / feeds)."""
+    outcome = _load_input_file(path, source_uri, max_bytes)
+    if isinstance(outcome, Rejection):
+        yield outcome
+    else:
+        yield from _parse(*outcome, source_uri)
+
+
+def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[Callable, bytes]:
+    """The reader and bytes of a file, or why it can't be read (format, size, permissions)."""
     extension = path.suffix.lower()
     reader = READERS.get(extension)
     if reader is None:
         advice = _UNSUPPORTED_ADVICE.get(extension, f"Accepted extensions: {_accepted_list()}.")
         what = f"Files ending in '{extension}'" if extension else "Files without an extension"
-        yield Rejection(source_uri, Reason.UNSUPPORTED_FORMAT, f"{what} are not read. {advice}")
-        return
+        return Rejection(source_uri, Reason.UNSUPPORTED_FORMAT, f"{what} are not read. {advice}")
 
     try:
         info = os.stat(path)
     except OSError as exc:
-        yield Rejection(source_uri, Reason.UNREADABLE, f"The file could not be examined: {exc.strerror or exc}.")
-        return
+        return Rejection(source_uri, Reason.UNREADABLE, f"The file could not be examined: {exc.strerror or exc}.")
     if not stat.S_ISREG(info.st_mode):
-        yield Rejection(source_uri, Reason.NOT_A_REGULAR_FILE, "This is not a regular file (a pipe, socket or device) and was not read.")
-        return
+        return Rejection(source_uri, Reason.NOT_A_REGULAR_FILE, "This is not a regular file (a pipe, socket or device) and was not read.")
     if info.st_size > max_bytes:
-        yield _too_large(source_uri, info.st_size, max_bytes)
-        return
+        return _too_large(source_uri, info.st_size, max_bytes)
     if info.st_size == 0:
-        yield Rejection(source_uri, Reason.EMPTY, "The file is empty (0 bytes).")
-        return
+        return Rejection(source_uri, Reason.EMPTY, "The file is empty (0 bytes).")
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
-        yield Rejection(source_uri, Reason.UNREADABLE, f"The file could not be read: {exc.strerror or exc}.")
-        return
+        return Rejection(source_uri, Reason.UNREADABLE, f"The file could not be read: {exc.strerror or exc}.")
     if len(data) > max_bytes:
-        yield _too_large(source_uri, len(data), max_bytes)
-        return
+        return _too_large(source_uri, len(data), max_bytes)
+    return reader, data
 
+
+def _parse(reader: Callable[[bytes, str], Iterator[InputResult]], data: bytes, source_uri: str) -> Iterator[InputResult]:
     produced = 0
     try:
         for result in reader(data, source_uri):

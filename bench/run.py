@@ -1,0 +1,412 @@
+"""The benchmark: throughput, memory and incremental cost of the pipeline on generated corpora.
+
+    python -m bench.run [--sizes 1000,10000,100000] [--seed 1] [--work DIR] [--out FILE]
+
+For each size N it generates a corpus (``bench.generate``, reused when already there) and measures:
+
+- ``posture run`` end to end on a fresh warehouse, as a separate process: wall time and peak RSS
+  (the largest process, from the kernel's accounting, and the sum over the process tree, sampled);
+- extraction alone, as the pipeline runs it (``extract_incrementally``: batches, worker pool, cache
+  writes), on the corpus's articles in a scratch warehouse: articles/s and MB/s in total and per core;
+- the bare scan of the same texts in the same process: read the file, decode, normalise (NFC and
+  the folding the matcher uses) and one pass of the extractor's Aho-Corasick automaton; and the
+  ratio extraction / bare scan per core;
+- for the size given by ``--incremental-size`` (10,000 by default): a re-run with nothing new
+  (the fixed cost of a run) and a re-run after adding one article.
+
+Rates are measured on at most ``--rate-sample`` articles (the generator draws every article the
+same way, so a sample of a larger corpus has the same mix). The cost curve is the end-to-end
+time of every size with a least-squares line through it. Results: a table on stdout and JSON in
+``--out`` (``bench/results/latest.json`` by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+DEFAULT_OUT = BENCH_DIR / "results" / "latest.json"
+DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "posture-bench"
+MB = 1_000_000
+
+TARGETS = {
+    "extraction_articles_per_s_total": 1000,
+    "extraction_over_bare_scan_max": 3.0,
+    "end_to_end_10k_max_s": 60,
+    "end_to_end_100k_max_s": 600,
+    "peak_rss_100k_max_mb": 2048,
+    "incremental_10k_max_s": 5,
+}
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+@dataclass
+class ProcessRun:
+    seconds: float
+    exit_code: int
+    peak_rss_mb: float  # largest single process (kernel high-water mark)
+    peak_tree_rss_mb: float  # sum over the process and its children, sampled every 0.2 s
+    cpu_s: float  # user + system time of the process and its children
+    output: str
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                total += next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+        stack.extend(_children(current))
+    return total
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (extraction workers included)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_process(args: list[str], env: dict[str, str]) -> ProcessRun:
+    """Run ``args``; wall time, exit code and memory of it and its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=REPO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak_tree[0] = max(peak_tree[0], _tree_rss_kb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessRun(seconds, process.returncode, usage.ru_maxrss / 1024, peak_tree[0] / 1024,
+                      usage.ru_utime + usage.ru_stime, output)
+
+
+def posture_env(work: Path) -> dict[str, str]:
+    """The environment of a user's install: this checkout's code, bytecode cached (in ``work``)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(REPO_DIR)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+def posture_run(corpus: Path, warehouse: Path, env: dict[str, str]) -> ProcessRun:
+    run = run_process([sys.executable, "-m", "pipelines.cli", "run", "--input", str(corpus),
+                       "--warehouse", str(warehouse)], env)
+    if run.exit_code != 0:
+        raise SystemExit(f"posture run on {corpus} failed (exit {run.exit_code}):\n{run.output[-3000:]}")
+    return run
+
+
+# ------------------------------------------------------------------------------ corpora
+
+
+def corpus_dir(work: Path, size: int, seed: int) -> Path:
+    """A generated corpus of ``size`` articles, made once and reused (the generator is deterministic)."""
+    from bench.generate import write_corpus
+
+    folder = work / f"corpus-{size}-seed{seed}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(size, seed, folder, jobs=min(4, os.cpu_count() or 1))
+        marker.write_text(f"{size} {seed}\n")
+    return folder
+
+
+def add_one_article(corpus: Path, size: int, seed: int) -> Path:
+    """Article number ``size`` of the same stream: new, and like the others."""
+    from bench.generate import World, generate_article
+
+    article = generate_article(World(), seed, size, ("ar", "en")[size % 2])
+    path = corpus / f"{article.name}.txt"
+    path.write_text(article.text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ rates
+
+
+def _articles(warehouse: Path, limit: int) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT article_id, body, language, published_date, source_uri FROM main.articles "
+                           "ORDER BY article_id LIMIT ?", [limit]).fetchall()
+
+
+def bare_scan(corpus: Path, articles: list[tuple]) -> dict[str, float]:
+    """Read + decode + normalise + one multi-pattern pass over the same texts, one core."""
+    from posture.extract.extractor import Extractor
+    from posture.gazetteer.gazetteer import load_gazetteer
+    from posture.text.normalize import canonical_text, normalise_for_matching
+
+    extractor = Extractor(load_gazetteer([]))
+    # the automaton the extractor's matcher runs: every lexicon surface and place name
+    automata = {lang: extractor.matcher(lang)._automaton for lang in ("ar", "en")}
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    hits = size = 0
+    for _, _, language, _, source_uri in articles:
+        data = (corpus / source_uri).read_bytes()
+        size += len(data)
+        folded = normalise_for_matching(canonical_text(data.decode("utf-8"))).text
+        hits += sum(1 for _ in automata.get(language, automata["en"]).iter(folded))
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return {"seconds": seconds, "cpu_s": cpu, "articles": len(articles), "mb": size / MB, "hits": hits,
+            "articles_per_s": len(articles) / seconds, "mb_per_s": size / MB / seconds,
+            "articles_per_cpu_s": len(articles) / cpu, "mb_per_cpu_s": size / MB / cpu}
+
+
+def extraction_rate(warehouse: Path, limit: int, scratch: Path, workers: int) -> dict[str, float]:
+    """Extraction as the pipeline runs it, on a scratch warehouse holding the same articles."""
+    import duckdb
+
+    from posture import code_version
+    from posture.extract.cache import ExtractorSpec, extract_incrementally, extractor_version
+
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    with duckdb.connect(str(scratch / "extract.duckdb")) as con:
+        con.execute(f"ATTACH '{warehouse}' AS source (READ_ONLY)")
+        con.execute("CREATE SCHEMA staging")
+        con.execute("CREATE TABLE staging.articles AS SELECT * FROM source.main.articles "
+                    "ORDER BY article_id LIMIT ?", [limit])
+        con.execute("DETACH source")
+        count, size = con.execute("SELECT count(*), sum(strlen(body)) FROM staging.articles").fetchone()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        outcome = extract_incrementally(con, extractor_version(code_version(), []), ExtractorSpec(), workers)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    shutil.rmtree(scratch, ignore_errors=True)
+    total = count / seconds
+    return {"seconds": seconds, "cpu_s": cpu, "articles": count, "mb": size / MB, "processes": outcome.workers,
+            "articles_per_cpu_s": count / cpu, "mb_per_cpu_s": size / MB / cpu,
+            "articles_per_s": total, "mb_per_s": size / MB / seconds,
+            "articles_per_s_per_core": total / outcome.workers,
+            "mb_per_s_per_core": size / MB / seconds / outcome.workers}
+
+
+# ------------------------------------------------------------------------------ the benchmark
+
+
+def linear_fit(points: list[tuple[int, float]]) -> dict[str, float] | None:
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    intercept = mean_y - slope * mean_x
+    total = sum((y - mean_y) ** 2 for _, y in points)
+    residual = sum((y - intercept - slope * x) ** 2 for x, y in points)
+    return {"seconds_fixed": intercept, "ms_per_article": slope * 1000,
+            "r_squared": 1 - residual / total if total else 1.0}
+
+
+def git_commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_DIR, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict:
+    work: Path = args.work
+    corpus = corpus_dir(work, size, args.seed)
+    print(f"[{size}] corpus ready in {corpus}", file=sys.stderr, flush=True)
+    warehouse = work / f"warehouse-{size}" / "warehouse.duckdb"
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    first = posture_run(corpus, warehouse, env)
+    print(f"[{size}] posture run: {first.seconds:.1f} s, peak RSS {first.peak_rss_mb:.0f} MB "
+          f"(tree {first.peak_tree_rss_mb:.0f} MB)", file=sys.stderr, flush=True)
+    result = {
+        "articles": size,
+        "commit": git_commit(),
+        "corpus_mb": sum(p.stat().st_size for p in corpus.glob("*.txt")) / MB,
+        "end_to_end_s": first.seconds,
+        "end_to_end_cpu_s": first.cpu_s,
+        "load_average_before": load_before,
+        "peak_rss_mb": first.peak_rss_mb,
+        "peak_tree_rss_mb": first.peak_tree_rss_mb,
+    }
+    if not args.skip_rates:
+        articles = _articles(warehouse, args.rate_sample)
+        result["bare_scan"] = bare_scan(corpus, articles)
+        result["extraction"] = extraction_rate(warehouse, args.rate_sample, work / "scratch", args.workers)
+        # per core, on CPU time: the machine may be shared, CPU seconds are what a core spends
+        per_core_ratio = result["bare_scan"]["articles_per_cpu_s"] / result["extraction"]["articles_per_cpu_s"]
+        result["extraction_over_bare_scan"] = per_core_ratio
+        print(f"[{size}] extraction {result['extraction']['articles_per_s']:.0f} articles/s "
+              f"({result['extraction']['processes']} processes), bare scan "
+              f"{result['bare_scan']['articles_per_s']:.0f} articles/s, ratio {per_core_ratio:.1f}",
+              file=sys.stderr, flush=True)
+    if size == args.incremental_size:
+        unchanged = posture_run(corpus, warehouse, env)
+        added = add_one_article(corpus, size, args.seed)
+        try:
+            incremental = posture_run(corpus, warehouse, env)
+        finally:
+            added.unlink()
+        result["rerun_nothing_new_s"] = unchanged.seconds
+        result["rerun_nothing_new_cpu_s"] = unchanged.cpu_s
+        result["rerun_one_new_article_cpu_s"] = incremental.cpu_s
+        result["rerun_one_new_article_s"] = incremental.seconds
+        print(f"[{size}] re-run: nothing new {unchanged.seconds:.1f} s, one new article "
+              f"{incremental.seconds:.1f} s", file=sys.stderr, flush=True)
+    if not args.keep:
+        shutil.rmtree(warehouse.parent, ignore_errors=True)
+    return result
+
+
+def verdicts(results: list[dict], fit: dict | None) -> list[dict]:
+    by_size = {r["articles"]: r for r in results}
+    rated = [r for r in results if "extraction" in r]
+    rows = []
+
+    def add(target: str, limit: str, measured: float | None, ok: bool | None, unit: str) -> None:
+        rows.append({"target": target, "limit": limit, "measured": measured, "unit": unit,
+                     "met": ok if measured is not None else None})
+
+    if rated:
+        best = max(rated, key=lambda r: r["articles"])
+        rate = best["extraction"]["articles_per_s"]
+        add("extraction throughput (total)", ">= 1000", rate, rate >= 1000, "articles/s")
+        ratio = best["extraction_over_bare_scan"]
+        add("extraction cost / bare scan (per core)", "<= 3", ratio, ratio <= 3, "x")
+    if 10_000 in by_size:
+        seconds = by_size[10_000]["end_to_end_s"]
+        add("10k end to end", "<= 60", seconds, seconds <= 60, "s")
+        if "rerun_one_new_article_s" in by_size[10_000]:
+            seconds = by_size[10_000]["rerun_one_new_article_s"]
+            add("re-run after adding 1 article to 10k", "<= 5", seconds, seconds <= 5, "s")
+    if 100_000 in by_size:
+        seconds = by_size[100_000]["end_to_end_s"]
+        add("100k end to end", "<= 600", seconds, seconds <= 600, "s")
+        rss = by_size[100_000]["peak_tree_rss_mb"]
+        add("100k peak RSS (process tree)", "<= 2048", rss, rss <= 2048, "MB")
+    if fit:
+        add("cost linear in corpus size (R² of the CPU-time line)", ">= 0.98", fit["r_squared"],
+            fit["r_squared"] >= 0.98, "")
+    return rows
+
+
+def format_table(report: dict) -> str:
+    lines = ["| articles | corpus MB | end to end s (CPU s) | peak RSS MB (largest / tree) "
+             "| extraction art/s, all cores | extraction per core: art/s, MB/s | bare scan per core: art/s, MB/s "
+             "| extraction / bare scan |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in report["sizes"]:
+        e, b = r.get("extraction"), r.get("bare_scan")
+        lines.append(
+            f"| {r['articles']:,} | {r['corpus_mb']:.1f} | {r['end_to_end_s']:.1f} ({r['end_to_end_cpu_s']:.0f}) | "
+            f"{r['peak_rss_mb']:.0f} / {r['peak_tree_rss_mb']:.0f} | "
+            + (f"{e['articles_per_s']:.0f} ({e['processes']} proc.) | {e['articles_per_cpu_s']:.0f}, "
+               f"{e['mb_per_cpu_s']:.2f} | {b['articles_per_cpu_s']:.0f}, {b['mb_per_cpu_s']:.2f} | "
+               f"{r['extraction_over_bare_scan']:.1f}× |" if e else "– | – | – | – |"))
+    for r in report["sizes"]:
+        if "rerun_one_new_article_s" in r:
+            lines.append(f"\nRe-run of {r['articles']:,} articles: nothing new {r['rerun_nothing_new_s']:.1f} s "
+                         f"({r['rerun_nothing_new_cpu_s']:.1f} CPU s), one article added "
+                         f"{r['rerun_one_new_article_s']:.1f} s ({r['rerun_one_new_article_cpu_s']:.1f} CPU s).")
+    for key, what in (("cost_curve", "wall time"), ("cost_curve_cpu", "CPU time")):
+        fit = report.get(key)
+        if fit:
+            lines.append(f"\nCost curve ({what}): end to end ≈ {fit['seconds_fixed']:.1f} s + "
+                         f"{fit['ms_per_article']:.2f} ms × articles (R² {fit['r_squared']:.4f}).")
+    lines.append("\n| target | limit | measured | met |\n|---|---|---:|---|")
+    for v in report["targets"]:
+        measured = "–" if v["measured"] is None else f"{v['measured']:.2f} {v['unit']}".strip()
+        lines.append(f"| {v['target']} | {v['limit']} | {measured} | {'yes' if v['met'] else 'no'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="corpus sizes, comma-separated")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="folder for corpora and warehouses")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
+    parser.add_argument("--workers", type=int, default=0, help="extraction processes (0 = one per core)")
+    parser.add_argument("--incremental-size", type=int, default=10_000,
+                        help="size whose re-runs (nothing new, one article added) are measured")
+    parser.add_argument("--rate-sample", type=int, default=10_000, help="articles the rates are measured on")
+    parser.add_argument("--skip-rates", action="store_true", help="only end-to-end runs")
+    parser.add_argument("--keep", action="store_true", help="keep the warehouses")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: recompute the curve and targets of --out and print the table")
+    parser.add_argument("--update", action="store_true",
+                        help="merge into the sizes already in --out (e.g. run 100k on its own after 1k,10k)")
+    args = parser.parse_args(argv)
+    sizes = [] if args.report_only else sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = posture_env(args.work)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    results = [] if args.report_only else [measure_size(size, args, env) for size in sizes]
+    commands = [] if args.report_only else ["python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])]
+    if (args.update or args.report_only) and args.out.exists():
+        previous = json.loads(args.out.read_text())
+        results = sorted([r for r in previous["sizes"] if r["articles"] not in sizes] + results,
+                         key=lambda r: r["articles"])
+        commands = previous.get("commands", []) + commands
+    fit = linear_fit([(r["articles"], r["end_to_end_s"]) for r in results])
+    # CPU time does not depend on what else the machine runs: the curve to judge linearity by
+    cpu_fit = linear_fit([(r["articles"], r["end_to_end_cpu_s"]) for r in results])
+    report = {
+        "commands": commands,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_average_at_end": os.getloadavg()},
+        "seed": args.seed,
+        "sizes": results,
+        "cost_curve": fit,
+        "cost_curve_cpu": cpu_fit,
+        "targets": [],
+    }
+    report["targets"] = verdicts(results, cpu_fit)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print(format_table(report))
+    print(f"\n(JSON: {args.out})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""What reading the inbox found last time, kept in the warehouse so a run re-reads only new files.
+
+Reading a file (decoding, HTML extraction, metadata, language detection) costs far more than
+hashing its bytes, and a corpus grows by a few files a day. Two tables of the warehouse:
+
+- ``staging.read_cache``: the results of reading one input file (its articles and rejections,
+  as JSON), keyed by the sha256 of the file's bytes, its source_uri and the size limit; valid for
+  one version of the code (any change to the readers makes everything be read again);
+- ``staging.signature_cache``: each article's near-duplicate signature (MinHash values and
+  shingle count), keyed by article id, i.e. by its text.
+
+    cache = IngestCache(con, code_version())
+    batch = ingest_folder(inbox, max_bytes=..., cache=cache)
+
+Results read from the cache are the results the readers would give: the key covers everything
+a reader looks at (the bytes, the name, the size limit, the code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from posture.ingest.records import ArticleRecord, InputResult, Rejection
+
+READ_CACHE = "staging.read_cache"
+SIGNATURE_CACHE = "staging.signature_cache"
+
+
+def _encode(results: list[InputResult]) -> str:
+    items = [{"article": asdict(r)} if isinstance(r, ArticleRecord) else {"rejection": asdict(r)} for r in results]
+    text = json.dumps(items, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (from a file name): escape it rather than fail
+        text = json.dumps(items, ensure_ascii=True, default=str)
+    return text
+
+
+def _decode(payload: str) -> list[InputResult]:
+    results: list[InputResult] = []
+    for item in json.loads(payload):
+        if "article" in item:
+            fields = item["article"]
+            if fields["published_date"]:
+                fields["published_date"] = date.fromisoformat(fields["published_date"])
+            results.append(ArticleRecord(**fields))
+        else:
+            results.append(Rejection(**item["rejection"]))
+    return results
+
+
+class IngestCache:
+    """Read results and near-duplicate signatures of one code version, in a DuckDB warehouse."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str):
+        self.con, self.version = con, version
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {READ_CACHE} "
+                    "(input_key VARCHAR, version VARCHAR, results VARCHAR)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {SIGNATURE_CACHE} "
+                    "(article_id VARCHAR, version VARCHAR, signature BLOB, shingles INTEGER)")
+        for table in (READ_CACHE, SIGNATURE_CACHE):
+            con.execute(f"DELETE FROM {table} WHERE version <> ?", [version])
+        self.read_hits = self.read_misses = 0
+
+    @staticmethod
+    def input_key(data: bytes, source_uri: str, max_bytes: int) -> str:
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{source_uri}\0{max_bytes}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    # -- read results
+    def read_results(self, keys: list[str]) -> dict[str, list[InputResult]]:
+        """The cached results of those of ``keys`` that are known."""
+        if not keys:
+            return {}
+        rows = self.con.execute(
+            f"SELECT input_key, results FROM {READ_CACHE} WHERE version = ? "
+            "AND input_key IN (SELECT unnest(?::VARCHAR[]))", [self.version, keys]).fetchall()
+        found = {key: _decode(payload) for key, payload in rows}
+        self.read_hits += len(found)
+        self.read_misses += len(set(keys) - found.keys())
+        return found
+
+    def store_results(self, entries: dict[str, list[InputResult]]) -> None:
+        if entries:
+            self._insert(READ_CACHE, {"input_key": list(entries), "version": [self.version] * len(entries),
+                                      "results": [_encode(results) for results in entries.values()]})
+
+    # -- near-duplicate signatures
+    def signatures(self, article_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, int]]:
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            f"SELECT article_id, signature, shingles FROM {SIGNATURE_CACHE} WHERE version = ? "
+            "AND article_id IN (SELECT unnest(?::VARCHAR[]))", [self.version, ids]).fetchall()
+        return {aid: (np.frombuffer(blob, dtype=np.uint64), count) for aid, blob, count in rows}
+
+    def store_signatures(self, entries: dict[str, tuple[np.ndarray, int]]) -> None:
+        if entries:
+            self._insert(SIGNATURE_CACHE, {
+                "article_id": list(entries), "version": [self.version] * len(entries),
+                "signature": [values.astype(np.uint64).tobytes() for values, _ in entries.values()],
+                "shingles": [count for _, count in entries.values()]})
+
+    def _insert(self, table: str, columns: dict[str, list]) -> None:
+        rows = pa.table(columns)  # noqa: F841 (read by DuckDB)
+        self.con.execute(f"INSERT INTO {table} SELECT * FROM rows")
