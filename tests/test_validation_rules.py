@@ -145,7 +145,12 @@ def test_counts_must_be_plausible_for_their_asset_type(con):
     assert len(failed) == 1
 
     _set_asset(con, movement, "helicopter", 0)
-    assert "expect_column_values_to_be_between(smallest_count)" in _failed(_validate(con, "movement_assets"))
+    assert "expect_column_values_to_be_between(smallest_stated_count)" in _failed(_validate(con, "movement_assets"))
+    # "fewer than 170 trucks" is 0..169: its lower bound of 0 is what the words say, not an empty convoy
+    con.execute(f"DELETE FROM {STAGING}.movement_assets WHERE movement_id = ? AND asset_type = 'helicopter'", [movement])
+    con.execute(f"INSERT INTO {STAGING}.movement_assets VALUES (?, 'truck', 170, 0, 169, 'less_than', 'trucks')",
+                [movement])
+    assert _validate(con, "movement_assets").success
 
 
 def test_every_asset_type_and_metric_has_a_plausible_range_in_the_suites():
