@@ -93,8 +93,8 @@ class ArticleContext:
         admin1_names = {p.admin1 for m in doc.places() for pid in m.place_ids
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
         for m in doc.mentions:
-            if m.category == PLACE and self._adjective_reading(m):
-                continue  # "آلية تركية": the adjective, not Turkey
+            if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m)):
+                continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"
             if m.category == PLACE:
                 candidates = [self.gazetteer.get(pid) for pid in m.place_ids]
                 sentence = doc.sentence_of(m.start)
@@ -133,6 +133,12 @@ class ArticleContext:
     def _after_locator(self, name: Mention) -> bool:
         return any(c.category == "cues" and c.value == "locator" and c.end <= name.start and
                    self.doc.tokens_between(c.end, name.start) == 0 for c in self.doc.near(name))
+
+    def _compound_modifier(self, name: Mention) -> bool:
+        """A name hyphened to the word after it ("Britain-based", "Iran-backed", "the Syria-Iraq border"):
+        part of a compound modifier, not a place of its own."""
+        text = self.doc.text
+        return name.end + 1 < len(text) and text[name.end] == "-" and text[name.end + 1].isalpha()
 
     def _adjective_reading(self, name: Mention) -> bool:
         """A name that is also a nationality adjective (تركية, سورية), right after the noun it describes."""

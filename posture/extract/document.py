@@ -12,7 +12,8 @@ from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_mo
 from posture.extract.numbers import Quantity, find_quantities
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
-# A sentence ends at . ! ? ؟ ; or a line break, except after a known abbreviation or inside a number.
+# A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
+# (A semicolon only separates clauses: the second often refers back to the first's subject, "it climbed".)
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"

@@ -125,6 +125,19 @@ class Matcher:
         if m.dual_suffixes and pos == "noun" and category == "assets":
             for dual in self._phrase_duals(surface):
                 add(dual, _Pattern(category, value, entry, place_ids, pos, False, False, True))
+        if pos == "noun" and category != PLACE:
+            for definite in self._definite_phrases(surface):
+                self._add_variants(add, definite, category, value, entry, place_ids, pos)
+
+    def _definite_phrases(self, surface: str) -> list[str]:
+        """The definite forms of an indefinite noun phrase: the article on every word of a noun and its
+        adjectives ("كتل إسمنتية" -> "الكتل الإسمنتية") and on the last word of a construct ("ناقلات جنود"
+        -> "ناقلات الجنود"). None when the phrase already has an article or the language has none."""
+        article = next((a for a in self.morph.article_prefixes if len(a) == 2), None) if self.morph.article_prefixes else None
+        words = surface.split(" ")
+        if article is None or len(words) < 2 or any(w.startswith(article) for w in words):
+            return []
+        return [" ".join(article + w for w in words), " ".join(words[:-1] + [article + words[-1]])]
 
     def _phrase_duals(self, surface: str) -> list[str]:
         """Duals of a two-word phrase whose head is feminine: construct ("طائرتا شحن", "طائرتي شحن":

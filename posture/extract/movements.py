@@ -89,13 +89,18 @@ class MovementReader:
         found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
                  and not self._figurative(m, mentions) and not self._attacked(m, mentions)
-                 and not self._leaves_someone(m, mentions)]
+                 and not self._leaves_someone(m, mentions) and not self._in_compound(m)]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
         if verbs:
             return verbs
         return found[:1]  # a convoy noun alone tells one movement
+
+    def _in_compound(self, trigger: Mention) -> bool:
+        """"prepare-to-deploy orders", "pre-deployment": a verb hyphened into a modifier moves nothing."""
+        text = self.doc.text
+        return trigger.start >= 2 and text[trigger.start - 1] == "-" and text[trigger.start - 2].isalpha()
 
     def _reports(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"ونقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for reporting what a source said."""
