@@ -223,6 +223,16 @@ class ArticleContext:
         return any(c.category == "cues" and c.value == "locator" and self.gap(c, m) == 0 and
                    (c.start >= m.end) == (not self.doc.morph.adjective_after_noun) for c in self.doc.near(m))
 
+    def in_closed_clause(self, m: Mention, position: int) -> bool:
+        """Whether a mention lies in a subordinate clause that closes before ``position`` ("عقب الانسحاب
+        الأميركي من مناطق شمال شرقي سوريا، ... عدد جنودها", "after the Americans left, ..."): a clause word
+        before it with no comma between, and a comma between it and the position."""
+        if m.start >= position or not self.doc.clause_comma(m.end, position):
+            return False
+        sentence = self.doc.sentence_of(m.start)
+        return any(c.category == "cues" and c.value == "clause_break" and c.end <= m.start and
+                   not self.doc.clause_comma(c.end, m.start) for c in self.doc.within(self.doc.mentions, sentence.start, m.start))
+
     def _passive_agent(self, m: Mention) -> bool:
         return self.doc.text[max(0, m.start - 3):m.start] == "by "
 
@@ -327,8 +337,23 @@ class ArticleContext:
             named.append((m.start, m.value))
         return named
 
+    def source_near(self, position: int, sentence: Sentence) -> str | None:
+        """The source of a figure: a source named after it in its own clause ("..., فيما يبلغ عدد الجنود
+        نحو 900 جندي، بحسب تصريحات البنتاغون"), else the sentence's source. (A source before the figure
+        may be inside what is reported: "ذكرت الصحيفة أن البنتاغون يستعد لإغلاق 3 من أصل 8 قواعد".)"""
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        breaks = [c.start for c in mentions if c.category == "cues" and c.value == "clause_break"]
+        trailing = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
+                    and m.start > position and not any(position < b < m.start for b in breaks)]
+        earlier = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
+                   and m.start < position]
+        if trailing and earlier:
+            return trailing[0].value
+        return self.source_of(sentence)
+
     def source_of(self, sentence: Sentence) -> str | None:
-        """The first source a sentence names; "the source"/"التقرير" means the last one named before."""
+        """The first source a sentence names; "the source"/"التقرير" means the last one named before;
+        "كما ..." goes on with the previous sentence's source."""
         for m in self.doc.in_sentence(self.doc.mentions, sentence):
             if m.category != "sources":
                 continue
@@ -345,12 +370,19 @@ class ArticleContext:
                 return m.value
         if self._unnamed_speaker(sentence):
             return self._outer_source_before(sentence)
+        if self._continues_report(sentence) and sentence.index > 0:
+            return self.source_of(self.doc.sentences[sentence.index - 1])
         return None
+
+    def _continues_report(self, sentence: Sentence) -> bool:
+        """"كما وصلت تعزيزات ...": a sentence that opens by adding to what the one before reported."""
+        return any(m.category == "cues" and m.value == "continuation" and self.doc.tokens_between(sentence.start, m.start) == 0
+                   for m in self.doc.in_sentence(self.doc.mentions, sentence))
 
     def _unnamed_speaker(self, sentence: Sentence) -> bool:
         """"وأضاف أن ...", "وأوضح أن": a reporting verb opening the sentence with no speaker named."""
         words = self.doc.text[sentence.start:sentence.end].split()
-        return len(words) > 1 and words[1] in self.doc.morph.complementizers and any(
+        return len(words) > 1 and any(w in self.doc.morph.complementizers for w in words[1:3]) and any(
             m.category == "cues" and m.value == "speech" and self.doc.tokens_between(sentence.start, m.start) == 0
             for m in self.doc.in_sentence(self.doc.mentions, sentence))
 

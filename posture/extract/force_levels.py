@@ -11,12 +11,12 @@ out") or count casualties are not force levels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posture.extract.context import ArticleContext
 from posture.extract.document import Document, Sentence
 from posture.extract.matcher import PLACE, Mention
-from posture.extract.numbers import Quantity
+from posture.extract.numbers import Quantity, bounds
 
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
 TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
@@ -45,6 +45,7 @@ class ForceLevelReader:
     def __init__(self, doc: Document, ctx: ArticleContext):
         self.doc, self.ctx = doc, ctx
         self._main_country = self._most_named_country()
+        self._last_metric: str | None = None  # what the last sentence with a figure counted
 
     def _most_named_country(self) -> str | None:
         counts: dict[str, int] = {}
@@ -95,14 +96,38 @@ class ForceLevelReader:
     def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return False  # "had deployed 7,000 fighters in Syria at the peak of the war"
+        if self._cues_before(mentions, q.start, ("all_of",), window=2):
+            return False  # "all of the nearly 1,000 troops withdrawing": the whole force
+        moving = any(m.category == "triggers" and not m.feature("presence") for m in mentions)
+        if moving and any(m.category == "cues" and (m.value == "unit_size" or (m.value == "cargo" and not m.feature("weak")))
+                          for m in self._cues_before(mentions, q.start, ("unit_size", "cargo"), window=3)):
+            return True  # "وعلى متنها نحو 120 عنصراً", "ويبلغ قوامها نحو ألفي مقاتل": what moved
         if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
         for m in mentions:
-            if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
-                if self._gap(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
+            if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy") and \
+                    not self._kept_by(q, m):
+                if self._gap_past_apposition(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
+
+    def _kept_by(self, q: Quantity, trigger: Mention) -> bool:
+        """"leaving roughly 200 troops in eastern Syria": the object of "leave" stays; it is a force level
+        (where the object follows the verb; after an Arabic verb comes its subject)."""
+        return trigger.feature("obj") == "origin" and not self.doc.morph.verb_first and q.start >= trigger.end and \
+            self.doc.tokens_between(trigger.end, q.start) <= 1
+
+    def _gap_past_apposition(self, q: Quantity, m: Mention) -> int:
+        """Tokens between a number and a trigger, not counting an aside between commas ("Some two hundred
+        coalition troops, most of them American, were flown out")."""
+        gap = self._gap(q, m)
+        start, end = (q.end, m.start) if m.start >= q.end else (m.end, q.start)
+        text = self.doc.text[start:end]
+        first, last = text.find(","), text.rfind(",")
+        if first != -1 and last > first:
+            gap -= self.doc.tokens_between(start + first, start + last)
+        return gap
 
     def _gap(self, q: Quantity, m: Mention) -> int:
         """Tokens between a number and a mention, on whichever side the mention is."""
@@ -113,24 +138,64 @@ class ForceLevelReader:
         return 0
 
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
-        if self._cues_before(mentions, q.number_start, ("change_up_past",), window=CUE_WINDOW + 4):
-            return "past"
+        if self._cues_before(mentions, q.number_start, ("change_up_past", "change_down_past"), window=CUE_WINDOW + 4):
+            return self._past_change_status(q, mentions, sentence)
         if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
-        if self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW) or any(
+        if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
+                if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
+                           for m in mentions)] or any(
                 m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
                 self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
             return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
-        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or any(
-                m.category == "cues" and m.value == "modal" and m.feature("plan") and m.end <= q.number_start and
-                self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW for m in mentions) or \
+        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
+                (not self._determined(q) and self._projected(q, mentions)) or \
                 any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
                     self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
             return "planned"
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
+
+    def _projected(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """A figure a modal governs: "considering leaving roughly 200 troops", "قد يخفض قواته إلى أقل من
+        2000", or "some 600 troops are expected to remain" (a plan modal right after it)."""
+        before = any(m.category == "cues" and m.value == "modal" and m.feature("scope") is None and m.end <= q.number_start
+                     and not self._not_after(m) and self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW
+                     and not self._relative_clause_between(q, m) for m in mentions)
+        after = any(m.category == "cues" and m.value == "modal" and m.feature("plan") and m.start >= q.end and
+                    self.doc.tokens_between(q.end, m.start) <= 4 and not self.doc.clause_comma(q.end, m.start)
+                    for m in mentions)
+        return before or after
+
+    def _determined(self, q: Quantity) -> bool:
+        """"its roughly 1,000 troops", "the roughly 2,500 American troops now in Iraq": a force that exists,
+        whatever is weighed or planned for it."""
+        return self.doc.word_before(q.start) in self.doc.morph.determiners
+
+    def _past_change_status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
+        """A change told in the past tense: "from X" is the figure before it (past); what it rose or fell
+        to is the figure now, unless the change is dated before the report ("رفعت عدد قواتها إلى 2000
+        أواخر العام الماضي", "fell to around 900 by 2020") or has no "to" ("climbed past 2,000")."""
+        if self._from_before(q, mentions) or not self._to_before(q, mentions):
+            return "past"
+        published = self.doc.published
+        quantities = self.doc.in_sentence(self.doc.quantities, sentence)
+        for d in self.doc.in_sentence(self.doc.dates, sentence):
+            nearest = min(quantities, key=lambda x: self.doc.tokens_between(min(x.end, d.start), max(x.start, d.end)))
+            if published is not None and d.date < published and nearest == q and not self._baseline_date(d, mentions):
+                return "past"
+        return "current"
+
+    def _from_before(self, q: Quantity, mentions: list[Mention]) -> bool:
+        return any(m.category == "cues" and m.value == "prep_origin" and m.end <= q.start and
+                   self.doc.tokens_between(m.end, q.start) == 0 for m in mentions)
+
+    def _baseline_date(self, d, mentions: list[Mention]) -> bool:
+        """"مقارنة بمطلع عام 2021", "compared with early 2021": the date of the figure compared with."""
+        return any(m.category == "cues" and m.value == "past" and m.end <= d.start and
+                   self.doc.tokens_between(m.end, d.start) <= 1 for m in mentions)
 
     def _to_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         """Whether the number is the target of a change: "إلى أقل من ألف", "to fewer than 1,000", "down to"."""
@@ -164,22 +229,30 @@ class ForceLevelReader:
         quantities = self.doc.in_sentence(self.doc.quantities, sentence)
         claims: list[Claim] = []
         source = self.ctx.source_of(sentence)
-        troop_context = any(self.ctx.counts_a_force(m) for m in mentions)
+        troop_context = any(self.ctx.counts_a_force(m) for m in mentions) or (
+            self._last_metric == "troops" and any(self._bare_count_noun(m, mentions) for m in mentions))
         anchored: list[tuple[Quantity, str]] = []
         for q in quantities:
             if q.value is None and q.qualifier == "vague":
                 continue
             noun = self._noun_after(q, mentions)
             metric = self._metric_of_noun(noun) if noun else None
+            if metric is None and anchored and self._part_of_previous(q, mentions):
+                metric = anchored[-1][1]  # "23 قاعدة ونقطة، 17 منها في الحسكة", "eight bases, three of which"
             if metric is None and self._troop_noun_before(q, mentions):
                 metric = "troops"
+            if metric is None and self._bare(q, mentions) and self._target_of_force_cut(q, mentions):
+                metric = "troops"  # "قد يخفض قواته في العراق إلى أقل من 2000"
+            if metric is None and self._bare(q, mentions) and self._last_metric and self._remains(q, mentions):
+                metric = self._last_metric  # "fewer than 4,000 now remain": the force counted just before
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
             if metric is None and self._bare(q, mentions):
                 metric = self._metric_of_range_end(q, quantities, mentions)  # "from roughly 1,500 to about 900 troops"
             if metric is None and anchored and self._bare(q, mentions) and \
-                    self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
-                                                           "prep_destination"), window=3):
+                    self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "change_down_past",
+                                                           "planned", "prep_destination", "prep_origin", "count_noun"),
+                                      window=3):
                 metric = anchored[-1][1]
             if metric is None and anchored and self._bare(q, mentions) and self._coordinated_figure(q, anchored[-1][0]):
                 metric = anchored[-1][1]  # "around 900 troops in Syria and 2,500 in Iraq"
@@ -187,6 +260,12 @@ class ForceLevelReader:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
+            if self._of_several_forces(q, mentions) or self._not_a_level(q, mentions):
+                continue  # "830 foreign military sites", "63,000 servicemen gained combat experience"
+            if anchored and q.qualifier == "exact" and anchored[-1][0].qualifier == "approx" and \
+                    self._coordinated_figure(q, anchored[-1][0]):
+                q = replace(q, qualifier="approx")  # "approximately 900 in Syria and 2,500 in Iraq"
+            q = self._verb_qualifier(q, mentions)
             anchored.append((q, metric))
         duals = self._dual_bases(sentence, mentions, quantities)
         anchored += [(q, "bases") for q in duals]
@@ -207,6 +286,58 @@ class ForceLevelReader:
                     self._change_pair(claim, nxt):
                 claim.status = "current"
         return claims
+
+    def _part_of_previous(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"17 منها", "three of them", "of which": a part of the figure told just before."""
+        return any(m.category == "cues" and m.value == "of_them" and m.start >= q.end and
+                   self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
+
+    def _target_of_force_cut(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops."""
+        if not self._to_before(q, mentions):
+            return False
+        for cue in self._cues_before(mentions, q.start, ("change_down", "change_down_past"), window=CUE_WINDOW + 4):
+            if any(m.start >= cue.end and m.end <= q.start and (
+                    (m.category == "cues" and m.value == "troop_noun") or
+                    (m.category == "actors" and m.feature("kind") == "force")) for m in mentions):
+                return True
+        return False
+
+    def _remains(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"fewer than 4,000 now remain", "لا يزال 900": a bare figure that something remains."""
+        return any(m.category == "cues" and m.value == "current" and m.feature("remain") and m.start >= q.end
+                   and self.doc.tokens_between(q.end, m.start) <= 1 for m in mentions)
+
+    def _of_several_forces(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"830 foreign military sites", "بلغ عدد المواقع العسكرية الأجنبية ... نحو 830": forces of several
+        states, no one actor (the word right after the figure, or before it in its clause)."""
+        return any(m.category == "cues" and m.value == "multi_actor" and (
+            (m.start >= q.end and self._gap(q, m) <= 3) or (m.end <= q.start and not self.doc.clause_comma(m.end, q.start)))
+            for m in mentions)
+
+    def _not_a_level(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"more than 63,000 servicemen had gained combat experience": a count over the years, not a level."""
+        return any(m.category == "cues" and m.value == "cumulative" and self._gap(q, m) <= 6 for m in mentions)
+
+    def _verb_qualifier(self, q: Quantity, mentions: list[Mention]) -> Quantity:
+        """"ويتجاوز عدد القوات ... 100 ألف عنصر": a verb of exceeding whose subject is the count."""
+        if q.qualifier != "exact" or q.value is None:
+            return q
+        for cue in self._cues_before(mentions, q.start, ("exceeds",), window=CUE_WINDOW + 4):
+            if any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
+                   for m in mentions if cue.end <= m.start < q.start) and not self.doc.clause_comma(cue.end, q.start):
+                low, high = bounds(q.value, "more_than")
+                return replace(q, qualifier="more_than", value_min=low, value_max=high)
+        return q
+
+    def _bare_count_noun(self, m: Mention, mentions: list[Mention]) -> bool:
+        """"the number fell to 900", "العدد تراجع": a count noun with no noun of its own, after troops were counted."""
+        if m.category != "cues" or m.value != "count_noun":
+            return False
+        return not any(n.start >= m.end and self.doc.tokens_between(m.end, n.start) == 0 and
+                       n.category in ("assets", "actors", PLACE) or
+                       (n.category == "cues" and n.value in ("troop_noun", "base_noun", "place_noun") and n.start >= m.end
+                        and self.doc.tokens_between(m.end, n.start) == 0) for n in mentions)
 
     def _closed_of_total(self, closures: list[Mention], anchored: list[tuple[Quantity, str]], candidates: list[Quantity],
                          mentions: list[Mention]) -> tuple[list[Quantity], list[Quantity]]:
@@ -283,6 +414,8 @@ class ForceLevelReader:
         ("3500 عنصر هم قوام التحالف", "1,000 U.S. troops")."""
         best: tuple[int, int, str] | None = None
         for m in self.ctx.actor_mentions(sentence):
+            if self.ctx.in_closed_clause(m, q.start):
+                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها": not whose figure it is
             if m.end <= q.start:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
@@ -320,6 +453,7 @@ class ForceLevelReader:
         return bool(opener) and other.start >= q.end and self.doc.clause_comma(q.end, other.start)
 
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
+        source = self.ctx.source_near(q.start, sentence)
         actor = self._actor_for(q, sentence)
         date = self._date_for(q, status, sentence)
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
@@ -361,7 +495,10 @@ class ForceLevelReader:
         for sentence in self.doc.sentences:
             if sentence.in_head:
                 continue
-            for claim in self.claims_of_sentence(sentence):
+            found = self.claims_of_sentence(sentence)
+            if found:
+                self._last_metric = found[-1].metric if found[-1].metric != "base_closures" else "bases"
+            for claim in found:
                 # the same figure from another source is another claim (the report vs the paper it cites)
                 key = (_family(claim.actor), claim.metric, claim.value, claim.status,
                        "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier, claim.source)

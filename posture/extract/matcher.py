@@ -40,6 +40,7 @@ class Morphology:
     infinitive_markers: frozenset[str] = frozenset()  # a word before a verb of purpose (to)
     infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
     definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
+    determiners: frozenset[str] = frozenset()  # words that make a noun phrase name a known thing (the, its)
     complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
     clause_joiners: frozenset[str] = frozenset()  # words that open a coordinated clause (and, then, ثم)
     verb_first: bool = False  # the subject follows the verb (غادرت القوات القاعدة); else it comes before
