@@ -211,10 +211,18 @@ class ArticleContext:
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m):
+                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m) \
+                        and not self._used_as_place(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
         return self._main_actor
+
+    def _used_as_place(self, m: Mention) -> bool:
+        """"into Iraq", "إلى العراق": a country name after a preposition is where, not who."""
+        if not any(p.category == PLACE and (p.start, p.end) == (m.start, m.end) for p in self.doc.near(m)):
+            return False
+        return any(c.category == "cues" and c.value.startswith("prep_") and c.end <= m.start and
+                   self.doc.tokens_between(c.end, m.start) == 0 for c in self.doc.near(m))
 
     def _modifies_a_locator(self, m: Mention) -> bool:
         """"the Syrian-Iraqi border", "الحدود العراقية": a nationality that says where, not who."""
@@ -233,6 +241,24 @@ class ArticleContext:
         return any(c.category == "cues" and c.value == "clause_break" and c.end <= m.start and
                    not self.doc.clause_comma(c.end, m.start) for c in self.doc.within(self.doc.mentions, sentence.start, m.start))
 
+    def _relative_antecedent(self, trigger: Mention, sentence: Sentence) -> Mention | None:
+        """The actor right before a relative pronoun that opens the trigger's clause."""
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        pronoun = next((c for c in mentions if c.category == "cues" and c.value == "clause_break" and c.feature("relative")
+                        and c.end <= trigger.start and self.doc.tokens_between(c.end, trigger.start) == 0), None)
+        if pronoun is None:
+            return None
+        return next((a for a in reversed(self.actor_mentions(sentence)) if a.end <= pronoun.start and
+                     self.doc.tokens_between(a.end, pronoun.start) <= 1), None)
+
+    def _describes_a_settlement(self, m: Mention) -> bool:
+        """"the mostly Kurdish city of Qamishli", "المدينة الكردية": a people's town, not a force acting."""
+        if m.feature("kind") != "adj":
+            return False
+        return any(c.category == "cues" and c.value == "place_noun" and c.feature("kind") in ("city", "town", "village")
+                   and self.gap(c, m) == 0 and (c.start >= m.end) == (not self.doc.morph.adjective_after_noun)
+                   for c in self.doc.near(m))
+
     def _passive_agent(self, m: Mention) -> bool:
         return self.doc.text[max(0, m.start - 3):m.start] == "by "
 
@@ -242,8 +268,11 @@ class ArticleContext:
         (before it in English, after an Arabic verb or noun first), else in the sentence when
         ``sentence_wide``, else the article's main actor; (None, None) when nothing fits."""
         position = trigger.start
+        antecedent = self._relative_antecedent(trigger, sentence)
+        if antecedent is not None:
+            return antecedent.value, antecedent  # "القوات الروسية التي انتشرت في ...", "Russian troops, who moved in"
         candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
-                      and not self._modifies_a_locator(m)]
+                      and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)]
         if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
             candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]

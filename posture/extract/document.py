@@ -25,6 +25,10 @@ _WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
 _DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
+_LONE_DATELINE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2} ?[-–—] ?[^\W\d_]+(?: [^\W\d_]+){0,2}")  # الحسكة-سانا
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DATE_LINE_WORDS = 8  # a date line is short: "الاثنين، 12 أيلول 2022", "October 21, 2019"
+_PARAGRAPH_WORDS = 10  # after the date line, a line this long is the first paragraph
 
 
 def _start(item) -> int:
@@ -137,12 +141,22 @@ class Document:
 
 
 def _head_end(text: str) -> int:
-    """Offset where the body starts: the first long line, or the first line opening with a dateline."""
+    """Offset where the body starts: the first long line, the first line opening with a dateline, the
+    line after a dateline that stands alone ("الحسكة-سانا", "قامشلو – نورث برس"), or, after the date line,
+    the first line long enough to be a paragraph (a kicker such as "إعادة تموضع" is short)."""
     offset = 0
+    seen_date_line = False
+    title_seen = False
     for line in text.split("\n"):
-        if len(line) >= _HEAD_MAX_LINE or _DATELINE.match(line):
+        words = len(line.split())
+        if len(line) >= _HEAD_MAX_LINE or _DATELINE.match(line) or (seen_date_line and words >= _PARAGRAPH_WORDS):
             return offset
         offset += len(line) + 1
+        if _LONE_DATELINE.fullmatch(line.strip()):
+            return offset
+        if title_seen and _YEAR.search(line) and words <= _DATE_LINE_WORDS:
+            seen_date_line = True  # (a year in the title, "Iran Update, November 14, 2023", is not the date line)
+        title_seen = title_seen or bool(line.strip())
     return 0  # no recognisable head: treat everything as body
 
 

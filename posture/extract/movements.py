@@ -64,6 +64,7 @@ class Frame:
     joint: bool = False  # "دورية مشتركة", "the two countries' patrols": one movement for each force named
     definite: bool = False  # told with a definite movement noun ("the departure", "الانسحاب"): may refer back
     in_head: bool = False
+    by_air: bool = False  # "جواً", "by air": carried by aircraft
 
     def role_ids(self, role: str) -> set[str]:
         return {ref.place_id for r, ref in self.places if r == role}
@@ -206,6 +207,7 @@ class MovementReader:
         locator_next = False
         after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
+        last_placed: list[tuple[str, PlaceRef]] = []  # the places of the last name placed
         last_place_end: int | None = None
         in_clause_break = False  # inside a relative or subordinate clause, up to its comma
         last_role_before_break: str | None = None
@@ -251,6 +253,8 @@ class MovementReader:
                         role = "modifier"  # "from the fields in Deir ez-Zor": locates the origin
                     else:
                         role = new_role
+                    if new_role in (ORIGIN, DESTINATION, VIA):
+                        placed_before = False  # a new argument: "من مدينة الباب إلى ريف منبج"
                     locator_next = False
                 elif m.value == "locator":
                     locator_next = True
@@ -258,6 +262,12 @@ class MovementReader:
                     keep_role = True
                     if in_clause_break:  # "قواعدها التي تقع في الحسكة": the relative clause says where they are
                         in_clause_break, role = False, last_role_before_break
+                elif m.value == "modal" and m.start > trigger.start and not m.feature("scope"):
+                    # "توجه نحو خراب الجير، على أن يتوزع جزء منه على الشدادي", "تمهيداً لشحنها إلى روسيا"
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
+                elif m.value == "place_noun" and "ب" in m.prefix and placed_before and last_role in (ORIGIN, DESTINATION):
+                    role = "modifier"  # "إلى قضاء أقجة قلعة بولاية شانلي أورفة": the province locates the town
                 elif m.value == "clause_break":
                     # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
                     # presence in Syria"): its places are not the movement's
@@ -282,8 +292,12 @@ class MovementReader:
             if self._after_border(m, items):
                 continue  # "toward Syria's border with Iraq": a border names no place the convoy reached
             if locator_next:
-                if placed_before:
+                if placed_before and not self._only_areas(last_placed):
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
+                if placed_before:  # "مواقع في عمق البادية جنوب مدينة الميادين": the town says more than the desert
+                    frame.places = [pr for pr in frame.places if pr not in last_placed]
+                    attached_role = last_placed[0][0] if last_placed else role
+                    role = attached_role
                 locator_next = False
             attached = role
             if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION) and \
@@ -294,12 +308,17 @@ class MovementReader:
             if attached == "skip" or in_clause_break or self._names_a_border(m):
                 continue  # inside a relative clause ("التي تكشف سهل الغاب"), or "Syria's border with Iraq"
             final = self._final_role(attached, frame.direction, last_role)
+            last_placed = []
             for ref in refs:
                 if attached == "modifier":
                     ref = self.ctx.broad_alternative(ref)
                 frame.places.append((final, ref))
+                last_placed.append((final, ref))
             last_role, placed_before, last_place_end = final, True, m.end
             keep_role = False
+
+    def _only_areas(self, placed: list[tuple[str, PlaceRef]]) -> bool:
+        return bool(placed) and all(_is_area(self.ctx.place(ref.place_id)) for _, ref in placed)
 
     def _names_the_actor(self, place: Mention, items: list[Mention]) -> bool:
         """A name that is also an actor (Russia, تركيا), with no preposition before it."""
@@ -376,7 +395,7 @@ class MovementReader:
             if governed_before or self._civilian(trigger, items, (window_start, clause_end)):
                 continue
             frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
-            if frames and self._continues(trigger):
+            if frames and self._continues(trigger, triggers[i - 1]):
                 self._merge(frames[-1], frame)  # "abandoned their bases ..., driving off toward ..."
                 continue
             if frames and self._purpose(trigger):
@@ -395,7 +414,7 @@ class MovementReader:
         ("عدة رحلات ... أقلعت من قاعدة حميميم", "deployed radar ... and deployed Bradleys to ...")."""
         joined: list[Frame] = []
         for frame in frames:
-            partner = next((before for before in reversed(joined) if (not before.places or not frame.places)
+            partner = None if frame.is_new else next((before for before in reversed(joined) if (not before.places or not frame.places)
                             and _types_compatible(before.movement_type, frame.movement_type)
                             and (not before.actor or not frame.actor
                                  or _family(before.actor) == _family(frame.actor))), None)
@@ -439,7 +458,8 @@ class MovementReader:
         )
         clause_items = [m for m in items if window[0] <= m.start < window[1]]
         self._assign_roles(frame, clause_items, trigger)
-        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)]
+        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)
+                        and not self._after_hypothetical(m, clause_items, trigger)]
         for m in clause_items:
             if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
                 slot = self._asset(m)
@@ -450,6 +470,8 @@ class MovementReader:
                 frame.is_new = True
             elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                 frame.anaphoric = True
+            elif m.category == "cues" and m.value == "by_air":
+                frame.by_air = True
         for m in clause_items:
             if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items) \
                     and not self.ctx.describes_an_asset(m) and not self._casualties(m, items):
@@ -540,9 +562,21 @@ class MovementReader:
                                c.end <= k.start < m.start for k in items)
         return False
 
-    def _continues(self, trigger: Mention) -> bool:
-        """A bare motion verb after another trigger goes on telling the same movement."""
-        return trigger.value == "other" and trigger.feature("dir") == "move" and not trigger.feature("convoy")
+    def _after_hypothetical(self, m: Mention, items: list[Mention], trigger: Mention) -> bool:
+        """"دخل رتل ... بهدف المساعدة في نقل ما تبقى من معدات": what a purpose or plan after the trigger
+        names, up to the next comma, is not what moved."""
+        return any(c.category == "cues" and c.value == "modal" and not c.feature("scope") and trigger.end <= c.start
+                   and c.end <= m.start and not self.doc.clause_comma(c.end, m.start) for c in items)
+
+    def _continues(self, trigger: Mention, previous: Mention) -> bool:
+        """A bare motion verb after another trigger goes on telling the same movement ("سحبت ... قواتها من
+        ريف حمص، ونقلت معظمها إلى حميميم"); a transfer told in a clause of its own ("فيما نُقل جزء من المعدات
+        جواً إلى الكويت", "while ...") is another movement."""
+        if trigger.value != "other" or trigger.feature("dir") != "move" or trigger.feature("convoy"):
+            return False
+        return not trigger.feature("causative") or not any(
+            c.category == "cues" and c.value == "clause_break" and previous.end <= c.start < trigger.start
+            for c in self.doc.within(self.doc.mentions, previous.end, trigger.start))
 
     def _purpose(self, trigger: Mention) -> bool:
         """"deployed X to bolster troops", "استخدمت طائرات لنقل": an infinitive of purpose of the movement before."""
@@ -690,8 +724,9 @@ class MovementReader:
                 frame.movement_type = "deployment" if destinations else "withdrawal"
             else:
                 frame.movement_type = "deployment" if frame.direction in ("in", "move") else "withdrawal"
-        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy)
-        if set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES and \
+        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy),
+        # or anything moved "by air" ("نُقل جزء من المعدات جواً")
+        if (frame.by_air or set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES) and \
                 frame.movement_type in ("deployment", "withdrawal"):
             frame.movement_type = "airlift"
 
@@ -707,7 +742,8 @@ class MovementReader:
         if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type):
             # a plane landing with the reinforcements just told, at the same place
             compatible = _types_compatible(previous.movement_type, frame.movement_type)
-            if not (compatible and ((o & prev_o) or (d & prev_d) or (same_sentence and not frame.places))):
+            if not (compatible and (self._same_or_within_area(prev_o, o) or self._same_or_within_area(prev_d, d) or
+                                    (same_sentence and not frame.places))):
                 return False
         if frame.is_new:
             return bool(o or d) and o == prev_o and d == prev_d
@@ -741,6 +777,18 @@ class MovementReader:
         return all(_is_area(p) for p in told_places + new_places) and \
             len({p.country_code for p in told_places + new_places}) == 1
 
+    def _same_or_within_area(self, told: set[str], new: set[str]) -> bool:
+        """A shared place, or one side only a broad region around the other ("deployed helicopters to an
+        airport in northeastern Syria" then "landing at the airport of Qamishli")."""
+        if told & new:
+            return True
+        if not told or not new:
+            return False
+        told_places = [self.ctx.place(x) for x in told]
+        new_places = [self.ctx.place(x) for x in new]
+        return (all(_is_area(t) for t in told_places) and all(any(_inside(t, n) for t in told_places) for n in new_places)) \
+            or (all(_is_area(n) for n in new_places) and all(any(_inside(n, t) for n in new_places) for t in told_places))
+
     def _places_agree(self, told: set[str], new: set[str]) -> bool:
         """No contradiction in a role: one side is silent, or the two meet."""
         return not told or not new or self._places_meet(told, new)
@@ -769,6 +817,7 @@ class MovementReader:
         into.force_moved = into.force_moved or frame.force_moved
         into.joint = into.joint or frame.joint
         into.definite = into.definite or frame.definite
+        into.by_air = into.by_air or frame.by_air
         if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
             into.movement_type = frame.movement_type
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
