@@ -236,8 +236,9 @@ class MovementReader:
                         self.doc.tokens_between(last_place_end, m.start) <= 1:
                     locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
                     continue
-                if m.value == "prep_near" and last_role in (ORIGIN, DESTINATION) and not placed_before:
-                    role = last_role  # "headed to Turkish positions near Ariha"
+                if m.value == "prep_near" and not placed_before and (role in (ORIGIN, DESTINATION, VIA) or
+                                                                      last_role in (ORIGIN, DESTINATION)):
+                    role = role if role in (ORIGIN, DESTINATION, VIA) else last_role  # "headed to Turkish positions near Ariha"
                     continue
                 if in_clause_break:
                     continue
@@ -266,8 +267,9 @@ class MovementReader:
                     # "توجه نحو خراب الجير، على أن يتوزع جزء منه على الشدادي", "تمهيداً لشحنها إلى روسيا"
                     last_role_before_break, clause_break_end = last_role, m.end
                     role, last_role, locator_next, in_clause_break = "skip", None, False, True
-                elif m.value == "place_noun" and "ب" in m.prefix and placed_before and last_role in (ORIGIN, DESTINATION):
-                    role = "modifier"  # "إلى قضاء أقجة قلعة بولاية شانلي أورفة": the province locates the town
+                elif m.value == "place_noun" and "ب" in m.prefix and placed_before and last_role in (ORIGIN, DESTINATION) \
+                        and m.feature("kind") in ("area", "governorate"):
+                    locator_next = True  # "إلى قضاء أقجة قلعة بولاية شانلي أورفة": the province locates the town
                 elif m.value == "clause_break":
                     # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
                     # presence in Syria"): its places are not the movement's
@@ -406,8 +408,72 @@ class MovementReader:
             frames.append(frame)
         self._share_subject(frames, triggers, items)
         frames = self._join_placeless(frames)
+        frames = self._join_halves(frames)
+        frames = self._type_from_noun(frames)
         self._reverse_trips(frames)
+        self._share_origin(frames)
         return self._split_joint(frames, sentence, items)
+
+    def _join_halves(self, frames: list[Frame]) -> list[Frame]:
+        """"reached Reyhanli after setting off from Kirikhan": a subordinate clause that tells where the same
+        convoy came from (or went) completes the main clause's movement."""
+        joined: list[Frame] = []
+        for frame in frames:
+            main = next((f for f in reversed(joined) if self._halves(f, frame)), None)
+            if main is None:
+                joined.append(frame)
+            else:
+                self._merge(main, frame)
+                main.movement_type = main.trigger.value if main.trigger.value != "other" else frame.movement_type
+        return joined
+
+    def _halves(self, main: Frame, sub: Frame) -> bool:
+        if main.actor and sub.actor and _family(main.actor) != _family(sub.actor):
+            return False
+        if not self._opens_subordinate(sub.trigger):
+            return False
+        mo, md, so, sd = main.role_ids(ORIGIN), main.role_ids(DESTINATION), sub.role_ids(ORIGIN), sub.role_ids(DESTINATION)
+        return (md and not mo and so and not sd) or (mo and not md and sd and not so)
+
+    def _opens_subordinate(self, trigger: Mention) -> bool:
+        """The trigger opens a clause of time right after its subordinator ("after setting off", "بعد خروجه")."""
+        return any(c.category == "cues" and c.value == "clause_break" and not c.feature("relative") and
+                   c.end <= trigger.start and self.doc.tokens_between(c.end, trigger.start) == 0
+                   for c in self.doc.near(trigger))
+
+    def _type_from_noun(self, frames: list[Frame]) -> list[Frame]:
+        """"crossed from Syria into Iraq ..., part of the pullout", "crossed into Iraq ... as troops continued
+        their withdrawal from northeast Syria": a crossing, open in type, is the movement the sentence names
+        with a typed noun, for the same force and places that agree."""
+        kept = list(frames)
+        for frame in frames:
+            if frame.movement_type != "other" or frame.trigger.feature("obj") != "via" or frame not in kept:
+                continue
+            for noun in [f for f in kept if f is not frame and f.trigger.feature("pos") == "noun"
+                         and f.movement_type in ("withdrawal", "deployment")]:
+                if noun.actor and frame.actor and _family(noun.actor) != _family(frame.actor):
+                    continue
+                if self._places_agree(noun.role_ids(ORIGIN), frame.role_ids(ORIGIN) or noun.role_ids(ORIGIN)) or \
+                        self._places_agree(frame.role_ids(ORIGIN), noun.role_ids(ORIGIN)):
+                    frame.movement_type = noun.movement_type
+                    noun_places = [(r, ref) for r, ref in noun.places
+                                   if not any(_inside(self.ctx.place(ref.place_id), self.ctx.place(x.place_id))
+                                              for k, x in frame.places if k == r)]
+                    noun.places = noun_places
+                    self._merge(frame, noun)
+                    kept.remove(noun)
+                    break
+        return kept
+
+    def _share_origin(self, frames: list[Frame]) -> None:
+        """"أقلعت الطائرات من المطار ..., فيما غادر رتل بري باتجاه تل تمر": a movement told at the same time
+        ("while", "فيما") with no origin of its own left from where the one before it did."""
+        for before, frame in zip(frames, frames[1:]):
+            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
+                continue
+            if frame.role_ids(ORIGIN) or not before.role_ids(ORIGIN) or not self._simultaneous(before.trigger, frame.trigger):
+                continue
+            frame.places = [(ORIGIN, ref) for role, ref in before.places if role == ORIGIN] + frame.places
 
     def _join_placeless(self, frames: list[Frame]) -> list[Frame]:
         """A trigger with no place of its own tells the movement of the sentence's trigger next to it
@@ -615,13 +681,22 @@ class MovementReader:
                 slot = self._asset(m)
                 frame.assets.setdefault(slot.asset_type, slot)
 
+    def _simultaneous(self, first: Mention, second: Mention) -> bool:
+        return any(c.category == "cues" and c.value == "clause_break" and c.feature("while") and
+                   first.end <= c.start < second.start for c in self.doc.within(self.doc.mentions, first.end, second.start))
+
     def _reverse_trips(self, frames: list[Frame]) -> None:
         """"arrived in X ... only to be withdrawn", "وصل إلى X ثم عاد": leaving from where it had arrived."""
         for before, frame in zip(frames, frames[1:]):
-            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
-                continue  # another force left ("fighters moved in after the Russian police left")
+            other_force = before.actor and frame.actor and _family(before.actor) != _family(frame.actor)
+            if other_force and not (frame.direction == "out" and not frame.places and self._opens_subordinate(frame.trigger)):
+                continue  # another force left ("fighters moved in after the Russian police left") -- unless it left
+                # the very place the first moved into ("moved into al-Shaddadi ... after SDF fighters withdrew")
             if frame.direction in ("out", "return") and not frame.role_ids(ORIGIN) and before.direction != "out":
                 frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
+            elif frame.direction == "return" and before.direction == "out" and not frame.places:
+                frame.places += [(DESTINATION, ref) for role, ref in before.places if role == ORIGIN]
+                frame.movement_type = "deployment"  # "withdrew from Iraq in 2011, but returned in 2014"
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
@@ -818,8 +893,9 @@ class MovementReader:
         into.joint = into.joint or frame.joint
         into.definite = into.definite or frame.definite
         into.by_air = into.by_air or frame.by_air
-        if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
-            into.movement_type = frame.movement_type
+        if into.movement_type == "other" or (into.movement_type in ("deployment", "withdrawal") and
+                                             frame.movement_type == "airlift"):
+            into.movement_type = frame.movement_type  # "handed over the base ...; troops were flown out of it"
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
 
     def _finish(self, frame: Frame) -> None:
