@@ -170,6 +170,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if line.strip():
             dateline = _DATELINE.match(line) if offset >= head_end else None
             cursor = dateline.end() if dateline else 0  # "دير الزور (سوريا) -" names where it was written
+            if dateline and _LONE_DATELINE.fullmatch(line.strip()):
+                cursor = len(line)  # "قامشلو – نورث برس": the place and the outlet, no sentence
             for match in _SENTENCE_END.finditer(line):
                 end = match.start()
                 if _ABBREVIATION.search(line[max(cursor, end - 6):end]):

@@ -10,6 +10,7 @@ are merged; frames that a denial, plan or hypothesis governs are dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from posture.extract.context import ArticleContext, PlaceRef
@@ -18,6 +19,8 @@ from posture.extract.matcher import PLACE, Mention, load_morphology
 from posture.extract.numbers import Quantity
 
 ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
+_CLAUSE_COMMA = re.compile(r",(?!\d)")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
               "prep_via": VIA, "prep_near": "near"}
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
@@ -390,6 +393,7 @@ class MovementReader:
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
+            clause_end = self._coordinated_clause_after(trigger, clause_end)
             window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
             # the noun object of a denied or planned verb is governed too ("قد ترسل تركيا تعزيزات")
             object_of_governed = governed_before and trigger.feature("pos") == "noun" and window_start == trigger.start
@@ -437,7 +441,7 @@ class MovementReader:
 
     def _opens_subordinate(self, trigger: Mention) -> bool:
         """The trigger opens a clause of time right after its subordinator ("after setting off", "بعد خروجه")."""
-        return any(c.category == "cues" and c.value == "clause_break" and not c.feature("relative") and
+        return any(c.category == "cues" and c.value == "clause_break" and c.feature("time") and
                    c.end <= trigger.start and self.doc.tokens_between(c.end, trigger.start) == 0
                    for c in self.doc.near(trigger))
 
@@ -474,6 +478,32 @@ class MovementReader:
             if frame.role_ids(ORIGIN) or not before.role_ids(ORIGIN) or not self._simultaneous(before.trigger, frame.trigger):
                 continue
             frame.places = [(ORIGIN, ref) for role, ref in before.places if role == ORIGIN] + frame.places
+            frame.is_new = True  # another convoy, not a retelling of the first
+
+    def _coordinated_clause_after(self, trigger: Mention, end: int) -> int:
+        """Where the trigger's clause ends before ``end``: at a semicolon, or at a comma followed by a new
+        clause -- a joined word that names nothing we know, i.e. a verb ("، وحوّلته إلى قاعدة تضم مروحيات"),
+        or "and" + a new subject ("..., and U.S. aircraft then destroyed the ammunition")."""
+        text = self.doc.text
+        semicolon = text.find(";", trigger.end, end)
+        if semicolon != -1:
+            end = semicolon
+        morph = self.doc.morph
+        for comma in _CLAUSE_COMMA.finditer(text, trigger.end, end):
+            word = _NEXT_WORD.match(text, comma.end())
+            if word is None:
+                continue
+            w, at = word.group(1), word.start(1)
+            known = [m for m in self.doc.within(self.doc.mentions, at, at + len(w) + 1) if m.start == at]
+            if morph.verb_first and len(w) > 3 and w[0] in morph.coordinator_proclitics and not known and \
+                    not self.doc.within(self.doc.quantities, at, at + len(w)):
+                return comma.start()
+            if not morph.verb_first and w in morph.clause_joiners:
+                after = _NEXT_WORD.match(text, word.end())
+                nxt = [m for m in self.doc.mentions if after and m.start == after.start(1)]
+                if any(m.category == "actors" for m in nxt):
+                    return comma.start()
+        return end
 
     def _join_placeless(self, frames: list[Frame]) -> list[Frame]:
         """A trigger with no place of its own tells the movement of the sentence's trigger next to it
