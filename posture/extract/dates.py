@@ -466,6 +466,11 @@ class _Scanner:
         end = (after or unit)[2]
         if before and direction.startswith("pub") and self.phrase(end, "event_of"):
             return self.hit(i, end, None, "day", True)  # "قبل يومين من لقاء": measured from another event
+        if direction.startswith("since"):
+            if not self.phrase(end, "event_of"):
+                return self.hit(i, end, None, "day", True)  # "بعد يومين": later than something unnamed
+            # "بعد يومين من إخراج رتل آخر": the event told next happened that long before now
+            return self.resolve_offset(i, self.phrase(end, "event_of")[2], "pub:-1", name, n)
         return self.resolve_offset(i, end, direction, name, n)
 
     def resolve_offset(self, i: int, end: int, direction: str, unit: str, n: int) -> _Hit:

@@ -98,8 +98,21 @@ class MovementReader:
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
         if verbs:
-            return verbs
+            # a definite convoy noun in a clause of its own ("أن الرتل الذي ضم ...، وذلك بعد يومين من إخراج رتل
+            # آخر") tells the convoy named before; the verb's clause tells another
+            own = [m for m in found if m.feature("convoy") and self.doc.definite(m) and
+                   all(self._other_clause(m, v) for v in verbs)]
+            return sorted(verbs + own, key=lambda m: m.start)
         return found[:1]  # a convoy noun alone tells one movement
+
+    def _other_clause(self, a: Mention, b: Mention) -> bool:
+        """Whether a clause of time or a joined clause (", وذلك بعد", ", while") separates two mentions."""
+        first, second = (a, b) if a.start < b.start else (b, a)
+        between = self.doc.within(self.doc.mentions, first.end, second.start)
+        if any(c.category == "cues" and c.value == "clause_break" and (c.feature("time") or c.feature("while"))
+               for c in between):
+            return True
+        return self.doc.last_clause_join(first.end, second.start) is not None and self.doc.clause_comma(first.end, second.start)
 
     def _in_compound(self, trigger: Mention) -> bool:
         """"prepare-to-deploy orders", "pre-deployment": a verb hyphened into a modifier moves nothing."""
@@ -637,6 +650,8 @@ class MovementReader:
                 continue
             if any(a.category == "actors" and a.start <= m.start < a.end for a in items):
                 continue  # part of a force's name ("قوات سوريا الديمقراطية")
+            if "ل" in m.prefix:
+                continue  # "رتل عسكري جديد لقوات التحالف": whose convoy it is, not what moved
             before = [c for c in items if c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0]
             if any(c.category == "cues" and c.value in PREP_ROLES and c.value != "prep_origin" for c in before):
                 continue  # "إلى قواتها": where it went, not what moved
@@ -771,16 +786,21 @@ class MovementReader:
                 else:
                     frames.append(frame)
         kept: list[Frame] = []
+        told: Frame | None = None  # the movement told just before, kept or not ("واصل الجيش التركي، الثلاثاء،
+        # إرسال تعزيزات إلى الحدود" gives its day to the convoys the next sentences detail)
         for frame in frames:
             self._settle_type(frame, final=True)
             self._finish(frame)
             if self._substantial(frame):
-                if frame.date is None and kept and frame.sentences[0] - kept[-1].sentences[-1] <= NEXT_SENTENCE \
-                        and frame.source in (None, kept[-1].source):
+                if frame.date is None and told is not None and told.date is not None and \
+                        frame.sentences[0] - told.sentences[-1] <= NEXT_SENTENCE and \
+                        (frame.source in (None, told.source) or (told.source is None and told not in kept)):
                     # told right after a dated movement with no date of its own ("وتزامن ذلك مع ..."), by the
                     # same source: another source's report may be of another time
-                    frame.date, frame.date_is_report = kept[-1].date, kept[-1].date_is_report
+                    frame.date, frame.date_is_report = told.date, told.date_is_report
                 kept.append(frame)
+            if frame.date is not None or self._substantial(frame):
+                told = frame
         return kept
 
     def _earlier_telling(self, frames: list[Frame], frame: Frame) -> Frame | None:
