@@ -14,6 +14,8 @@ from posture.extract.document import Document, Sentence
 from posture.extract.matcher import PLACE, Mention
 from posture.gazetteer.gazetteer import Gazetteer, Place
 
+# The word that ends a time phrase measured to an event named next ("بعد يومين من [إخراج]", "two days before [the]")
+_EVENT_OF = frozenset(("من", "of", "before", "after"))
 # Which gazetteer feature types a place noun (قاعدة, field, province, ...) selects.
 NOUN_FEATURES = {
     "base": ("military_base", "air_base", "airport", "oil_field", "gas_field", "outpost"),
@@ -30,6 +32,7 @@ NOUN_FEATURES = {
     "area": ("region", "town", "city", "village", "mountain", "governorate", "dam", "military_base", "air_base",
              "airport", "oil_field", "gas_field", "border_crossing", "outpost"),
 }
+_LOCATED_WITHIN = 6  # tokens between a place noun and the name that says where it is
 # Nouns for an area refer back only to a place named earlier in their own sentence.
 LOCAL_REFERENTS = ("area",)
 # A noun refers back to the last place of exactly its kind when one was named ("المطار" -> the airport).
@@ -92,6 +95,9 @@ class ArticleContext:
         locating: set[int] = set()  # indexes of history places that only locate the one before
         admin1_names = {p.admin1 for m in doc.places() for pid in m.place_ids
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
+        # where a noun's thing was said to be ("نقطة المراقبة التابعة له في مدينة مورك"): what "النقطة" means later
+        located: dict[str, Place] = {}
+        open_noun: Mention | None = None
         for m in doc.mentions:
             if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m)):
                 continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"
@@ -106,13 +112,20 @@ class ArticleContext:
                 named_at.append(m.start)
                 if self._after_locator(m):
                     locating.add(len(history) - 1)  # "بريف دير الزور": it locates, it is not a place of its own
+                if open_noun is not None and doc.sentence_of(open_noun.start) == sentence and \
+                        doc.tokens_between(open_noun.end, m.start) <= _LOCATED_WITHIN:
+                    located.setdefault(open_noun.feature("kind") or "", place)
+                open_noun = None
             elif m.category == "cues" and m.value == "pronoun_place":
                 sentence_start = doc.sentence_of(m.start).start
                 local = [p for i, (p, at) in enumerate(zip(history, named_at)) if at >= sentence_start and i not in locating]
                 count = 2 if m.feature("number") == "dual" else 1
                 if local:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in local[-count:]]
-            elif m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
+            elif m.category == "cues" and m.value == "place_noun" and not self._refers_back(m) and \
+                    m.feature("number") != "pl":
+                open_noun = m
+            if m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
                 count = 2 if m.dual else 1
@@ -127,6 +140,8 @@ class ArticleContext:
                         found.append(place)
                     if len(found) == count:
                         break
+                if not found and kind in located and kind not in LOCAL_REFERENTS:
+                    found = [located[kind]]  # "دخل إلى محيط النقطة": the point said to be in Morek
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
 
@@ -451,6 +466,11 @@ class ArticleContext:
         own clause first ("هبطت ... منذ مطلع الأسبوع، فيما غادرت ... قبل ثلاثة أيام"), else the date it
         was reported; and whether it is the latter."""
         dates = self.doc.in_sentence(self.doc.dates, sentence)
+        # a date that introduces another movement is that one's ("وذلك بعد يومين من إخراج رتل آخر")
+        others = [m for m in self.doc.in_sentence(self.doc.mentions, sentence)
+                  if m.category == "triggers" and m.start != trigger.start]
+        dates = [d for d in dates if not (self.doc.text[d.start:d.end].split()[-1] in _EVENT_OF and any(
+            o.start >= d.end and self.doc.tokens_between(d.end, o.start) == 0 for o in others))]
         dates = [d for d in dates if clause[0] <= d.start < clause[1]] or dates
         if not dates:
             return None, False

@@ -880,8 +880,11 @@ class MovementReader:
         if self._places_agree(prev_o, o) and self._places_agree(prev_d, d) and \
                 (self._places_meet(prev_o, o) or self._places_meet(prev_d, d)):
             return True
-        # complementary halves told in one sentence: "took off from X and landed in Y"
-        return same_sentence and not (o & prev_o) and (bool(o) != bool(d)) and \
+        # complementary halves told in one sentence ("took off from X and landed in Y"), or in the next one
+        # on the same day ("بدأ ... أمس بإخلاء نقطة مورك" then "خرج عدد منها مساءً باتجاه جبل الزاوية")
+        same_day = frame.date is not None and previous.date is not None and frame.date.date == previous.date.date \
+            and not frame.date_is_report and not previous.date_is_report
+        return (same_sentence or same_day) and not (o & prev_o) and (bool(o) != bool(d)) and \
             (bool(prev_o) != bool(prev_d)) and bool(o) != bool(prev_o)
 
     def _places_meet(self, told: set[str], new: set[str]) -> bool:
