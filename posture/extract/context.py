@@ -378,8 +378,22 @@ class ArticleContext:
                 continue
             if m.feature("speech") and not self._speech_nearby(m):
                 continue
+            if self._addressee(m):
+                continue  # "وقال المصدر لوكالة شفق نيوز", "local sources told North Press": who was told
             named.append((m.start, m.value))
         return named
+
+    def _addressee(self, m: Mention) -> bool:
+        """A source told by another source named before it in the sentence ("قالت مصادر خاصة لنورث برس",
+        "ذكرت مصادر أهلية لمراسل سانا", "the sources told North Press"): not the one who reports it."""
+        before = self.doc.word_before(m.start)
+        told = m.prefix.startswith(("ل", "ول")) or before.startswith("ل") or before == "told"
+        if not told:
+            return False
+        mentions = self.doc.in_sentence(self.doc.mentions, self.doc.sentence_of(m.start))
+        return any(o.category == "sources" and o.end <= m.start and self.doc.tokens_between(o.end, m.start) <= 4 and any(
+            (v.category == "cues" and v.value == "speech" and v.end <= o.start and self.doc.tokens_between(v.end, o.start) == 0)
+            or before == "told" for v in mentions) for o in mentions)  # the teller is the subject of a reporting verb
 
     def source_near(self, position: int, sentence: Sentence) -> str | None:
         """The source of a figure: a source named after it in its own clause ("..., فيما يبلغ عدد الجنود

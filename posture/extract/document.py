@@ -195,6 +195,29 @@ def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int, pa
         sentences.append(Sentence(len(sentences), start, end, paragraph, start < head_end))
 
 
+_PLACE_SLOT_CUES = ("prep_origin", "prep_destination", "prep_via")
+
+
+def _place_slots_only(mentions: list[Mention], text: str, folded: NormalisedText, body: str) -> list[Mention]:
+    """Names that are also ordinary words ("القائم" the existing, "الباب" the door) count as places only
+    right after a preposition of direction ("باتجاه القائم") or a plural place noun ("قواعد القائم والقيارة"),
+    or joined by "and" to such a place; elsewhere they are the ordinary word."""
+    kept: list[Mention] = []
+    for m in mentions:
+        if m.category == PLACE and m.common:
+            before = [k for k in kept if k.end <= m.start and not text[k.end:m.start].strip()]
+            slot = any((k.category == "cues" and (k.value in _PLACE_SLOT_CUES or
+                                                  (k.value == "place_noun" and k.feature("number") == "pl")))
+                       for k in before)
+            joined = m.prefix[:1] in ("و",) and kept and kept[-1].category == PLACE and \
+                len(text[kept[-1].end:m.start].split()) == 0
+            written = body[folded.to_original(m.core_start, m.core_end)[0]]
+            if not (slot or joined) or (written.isascii() and not written.isupper()):
+                continue  # (a Latin name must also be written as one: "Hit", not "positions hit by")
+        kept.append(m)
+    return kept
+
+
 def prepare(article_id: str, body: str, language: str, published: date | None, matcher: Matcher) -> Document:
     folded = normalise_for_matching(body)
     text = folded.text
@@ -205,7 +228,7 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         body=body,
         folded=folded,
         sentences=split_sentences(text),
-        mentions=matcher.find(text),
+        mentions=_place_slots_only(matcher.find(text), text, folded, body),
         quantities=find_quantities(text, language),
         dates=find_dates(text, language, published),
         _token_starts=[m.start() for m in _TOKEN.finditer(text)],

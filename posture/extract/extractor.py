@@ -52,11 +52,12 @@ class Extractor:
         self.gazetteer = gazetteer
         self._matchers: dict[str, Matcher] = {}
         self._place_forms = gazetteer.surface_forms()
+        self._common_forms = gazetteer.common_word_forms()
 
     def matcher(self, language: str) -> Matcher:
         lang = language if language in available_languages() else FALLBACK_LANGUAGE
         if lang not in self._matchers:
-            self._matchers[lang] = Matcher(load_lexicon(lang), self._place_forms)
+            self._matchers[lang] = Matcher(load_lexicon(lang), self._place_forms, self._common_forms)
         return self._matchers[lang]
 
     def prepare(self, article_id: str, body: str, language: str, published: date | None) -> Document:

@@ -70,6 +70,7 @@ class Mention:
     suffix: str  # endings after the word
     dual: bool = False
     future: bool = False
+    common: bool = False  # a place name that is also an ordinary word (القائم): a place only in a place's slot
 
     def feature(self, key: str, default: str | None = None) -> str | None:
         return self.entry.feature(key, default) if self.entry else default
@@ -85,6 +86,7 @@ class _Pattern:
     lam_stripped: bool  # the key is the surface without its leading ال (matches after لل)
     ta_open: bool  # the key ends in open ta: a feminine noun before an ending
     dual_form: bool = False  # the key is the dual of a two-word noun phrase ("طائرتا شحن", "عربتين مدرعتين")
+    common: bool = False  # a place name that is also an ordinary word
 
 
 def _is_word_char(ch: str) -> bool:
@@ -92,7 +94,8 @@ def _is_word_char(ch: str) -> bool:
 
 
 class Matcher:
-    def __init__(self, lexicon: Lexicon, place_forms: list[tuple[str, str]]):
+    def __init__(self, lexicon: Lexicon, place_forms: list[tuple[str, str]],
+                 common_forms: list[tuple[str, str]] = ()):
         self.language = lexicon.language
         self.morph = load_morphology(lexicon.language)
         patterns: dict[str, list[_Pattern]] = {}
@@ -109,6 +112,11 @@ class Matcher:
             place_ids_by_form.setdefault(form, []).append(place_id)
         for form, ids in sorted(place_ids_by_form.items()):
             self._add_variants(add, form, PLACE, form, None, tuple(sorted(set(ids))), "name")
+        common_ids: dict[str, list[str]] = {}
+        for form, place_id in common_forms:
+            common_ids.setdefault(form, []).append(place_id)
+        for form, ids in sorted(common_ids.items()):
+            add(form, _Pattern(PLACE, form, None, tuple(sorted(set(ids))), "name", False, False, common=True))
 
         self._automaton = ahocorasick.Automaton()
         for key, items in patterns.items():
@@ -210,7 +218,7 @@ class Matcher:
                     continue
                 dual = dual or p.dual_form
                 candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
-                                          core_start, core_end, prefix, suffix, dual, future))
+                                          core_start, core_end, prefix, suffix, dual, future, p.common))
         return _resolve_overlaps(candidates)
 
 

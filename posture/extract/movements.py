@@ -226,6 +226,7 @@ class MovementReader:
         last_placed: list[tuple[str, PlaceRef]] = []  # the places of the last name placed
         last_place_end: int | None = None
         in_clause_break = False  # inside a relative or subordinate clause, up to its comma
+        along: int | None = None  # after "على امتداد", "along": من X حتى Y is an extent, up to the next comma
         last_role_before_break: str | None = None
         clause_break_end = 0
         quantity_spans = [(q.start, q.end) for q in self.doc.within(self.doc.quantities, items[0].start, items[-1].end)] \
@@ -258,8 +259,16 @@ class MovementReader:
                     continue
                 if in_clause_break:
                     continue
+                if along is not None and self.doc.clause_comma(along, m.start):
+                    along = None
+                if m.value == "extent":
+                    along = m.end
+                    role = LOCATION
+                    continue
                 if m.value in PREP_ROLES:
                     new_role = PREP_ROLES[m.value]
+                    if along is not None and new_role in (ORIGIN, DESTINATION, "in"):
+                        new_role = LOCATION  # "على امتداد الشريط الحدودي من القائم وحتى منفذ الوليد"
                     if keep_role and new_role == "in":
                         keep_role = False  # "قواعد تقع في X": X keeps the role of the bases
                         continue
@@ -382,7 +391,7 @@ class MovementReader:
 
     @staticmethod
     def _final_role(role: str | None, direction: str, last_role: str | None) -> str:
-        if role in (ORIGIN, DESTINATION, VIA):
+        if role in (ORIGIN, DESTINATION, VIA, LOCATION):
             return role
         if role == "modifier" and last_role in (ORIGIN, DESTINATION):
             return last_role
@@ -864,7 +873,12 @@ class MovementReader:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
-        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type):
+        # "arrived at al-Qaim" then "moved from Jurf al-Sakhar towards al-Qaim": a move open in type, to or from the
+        # same place, is the same movement
+        open_type = "other" in (previous.trigger.value, frame.trigger.value) and bool(
+            frame.role_ids(ORIGIN) & previous.role_ids(ORIGIN) or frame.role_ids(DESTINATION) & previous.role_ids(DESTINATION))
+        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type) \
+                and not open_type:
             # a plane landing with the reinforcements just told, at the same place
             compatible = _types_compatible(previous.movement_type, frame.movement_type)
             if not (compatible and (self._same_or_within_area(prev_o, o) or self._same_or_within_area(prev_d, d) or
