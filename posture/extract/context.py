@@ -106,7 +106,8 @@ class ArticleContext:
                 sentence = doc.sentence_of(m.start)
                 near = {p.admin1 for other in doc.in_sentence(doc.places(), sentence) if other is not m
                         for pid in other.place_ids if (p := self.gazetteer.get(pid)).place_kind == "admin1"}
-                place = self._choose(candidates, self._noun_before(m), near & admin1_names)
+                noun = self._noun_before(m)
+                place = self._named_with_noun(m, noun, candidates) or self._choose(candidates, noun, near & admin1_names)
                 self.places_at[m.start] = [PlaceRef(place.place_id, m)]
                 history.append(place)
                 named_at.append(m.start)
@@ -144,6 +145,18 @@ class ArticleContext:
                     found = [located[kind]]  # "دخل إلى محيط النقطة": the point said to be in Morek
                 if found:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in found]
+
+    def _named_with_noun(self, name: Mention, noun: Mention | None, candidates: list[Place]) -> Place | None:
+        """"the airport of Qamishli", "مطار قامشلو": when the name alone means only the town, the place
+        the gazetteer knows as the name with that noun."""
+        if noun is None or any(p.feature_type in NOUN_FEATURES.get(noun.feature("kind") or "", ()) for p in candidates):
+            return None
+        noun_text = self.doc.text[noun.core_start:noun.core_end]
+        for form in (f"{name.value} {noun_text}", f"{noun_text} {name.value}"):
+            found = self.gazetteer.by_folded_name(form)
+            if found:
+                return found[0]
+        return None
 
     def _after_locator(self, name: Mention) -> bool:
         return any(c.category == "cues" and c.value == "locator" and c.end <= name.start and

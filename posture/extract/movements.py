@@ -800,6 +800,10 @@ class MovementReader:
         for frame in frames:
             self._settle_type(frame, final=True)
             self._finish(frame)
+            twin = next((k for k in kept if self._retold(k, frame)), None) if self._substantial(frame) else None
+            if twin is not None:
+                self._merge(twin, frame)  # a key-points line and the paragraph that tells the same movement
+                continue
             if self._substantial(frame):
                 if frame.date is None and told is not None and told.date is not None and \
                         frame.sentences[0] - told.sentences[-1] <= NEXT_SENTENCE and \
@@ -811,6 +815,20 @@ class MovementReader:
             if frame.date is not None or self._substantial(frame):
                 told = frame
         return kept
+
+    def _retold(self, first: Frame, later: Frame) -> bool:
+        """Whether a later frame, anywhere in the article, tells the same movement again: the same force,
+        the same origins and destinations (a specific place among them) and no other day."""
+        if first.actor and later.actor and _family(first.actor) != _family(later.actor):
+            return False
+        if later.is_new or not (_types_compatible(first.movement_type, later.movement_type) or
+                                "other" in (first.trigger.value, later.trigger.value)):
+            return False  # (a move open in type, "transferred from A to B", is whatever the other telling says)
+        if first.role_ids(ORIGIN) != later.role_ids(ORIGIN) or first.role_ids(DESTINATION) != later.role_ids(DESTINATION):
+            return False
+        if not later.has_point_place(self.ctx) or not (later.role_ids(ORIGIN) or later.role_ids(DESTINATION)):
+            return False
+        return first.date is None or later.date is None or first.date.date == later.date.date
 
     def _earlier_telling(self, frames: list[Frame], frame: Frame) -> Frame | None:
         """The frame told just before that ``frame`` continues or retells, if any."""
@@ -914,8 +932,8 @@ class MovementReader:
         new_places = [self.ctx.place(x) for x in new]
         if all(any(_inside(n, t) for t in told_places) for n in new_places):
             return True
-        if any(t.place_kind == "admin1" and _inside(t, n) for t in told_places for n in new_places):
-            return True
+        if any((t.place_kind == "admin1" or _is_area(t)) and _inside(t, n) for t in told_places for n in new_places):
+            return True  # "to an airport in northeastern Syria" then "at the airport of Qamishli"
         return all(_is_area(p) for p in told_places + new_places) and \
             len({p.country_code for p in told_places + new_places}) == 1
 
