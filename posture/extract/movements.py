@@ -249,6 +249,12 @@ class MovementReader:
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value == "prep_origin" and self._partitive(m, items):
                     continue  # "وحدات من قوات الكوماندوز", "units of the army": a part of, not a place
+                if m.value == "prep_near" and any(a.category == "cues" and a.value == "place_noun" and
+                                                  a.feature("kind") == "area" and a.end <= m.start and
+                                                  self.doc.tokens_between(a.end, m.start) == 0 for a in items):
+                    role = last_role or role  # "and the area around the al-Hol camp": that place's surroundings
+                    placed_before = False
+                    continue
                 if m.value == "prep_near" and placed_before and last_place_end is not None and \
                         self.doc.tokens_between(last_place_end, m.start) <= 1:
                     locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
@@ -533,6 +539,7 @@ class MovementReader:
         joined: list[Frame] = []
         for frame in frames:
             partner = None if frame.is_new else next((before for before in reversed(joined) if (not before.places or not frame.places)
+                            and not (frame.direction == "return" and before.direction == "out")  # "withdrew ..., but returned"
                             and _types_compatible(before.movement_type, frame.movement_type)
                             and (not before.actor or not frame.actor
                                  or _family(before.actor) == _family(frame.actor))), None)
@@ -742,10 +749,8 @@ class MovementReader:
     def _reverse_trips(self, frames: list[Frame]) -> None:
         """"arrived in X ... only to be withdrawn", "وصل إلى X ثم عاد": leaving from where it had arrived."""
         for before, frame in zip(frames, frames[1:]):
-            other_force = before.actor and frame.actor and _family(before.actor) != _family(frame.actor)
-            if other_force and not (frame.direction == "out" and not frame.places and self._opens_subordinate(frame.trigger)):
-                continue  # another force left ("fighters moved in after the Russian police left") -- unless it left
-                # the very place the first moved into ("moved into al-Shaddadi ... after SDF fighters withdrew")
+            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
+                continue  # another force left ("fighters moved in after the Russian police left")
             if frame.direction in ("out", "return") and not frame.role_ids(ORIGIN) and before.direction != "out":
                 frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
             elif frame.direction == "return" and before.direction == "out" and not frame.places:
