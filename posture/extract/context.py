@@ -287,6 +287,11 @@ class ArticleContext:
                    and self.gap(c, m) == 0 and (c.start >= m.end) == (not self.doc.morph.adjective_after_noun)
                    for c in self.doc.near(m))
 
+    def _owns_a_base(self, m: Mention) -> bool:
+        """"sent from Iraq to coalition bases": whose bases the convoy went to says whose convoy it is."""
+        return any(c.category == "cues" and c.value == "place_noun" and c.feature("kind") == "base" and
+                   c.start >= m.end and self.doc.tokens_between(m.end, c.start) == 0 for c in self.doc.near(m))
+
     def _passive_agent(self, m: Mention) -> bool:
         return self.doc.text[max(0, m.start - 3):m.start] == "by "
 
@@ -303,7 +308,7 @@ class ArticleContext:
                       and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)]
         if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
-            candidates = [m for m in candidates if m.end <= position or self._passive_agent(m)]
+            candidates = [m for m in candidates if m.end <= position or self._passive_agent(m) or self._owns_a_base(m)]
         # not an actor inside a relative clause after the trigger ("وصل إلى حقل العمر حيث تتمركز قوات التحالف")
         candidates = [m for m in candidates if m.end <= position or not any(
             c.category == "cues" and c.value in ("clause_break", "locative_relative") and trigger.end <= c.start < m.start

@@ -756,6 +756,9 @@ class MovementReader:
             elif frame.direction == "return" and before.direction == "out" and not frame.places:
                 frame.places += [(DESTINATION, ref) for role, ref in before.places if role == ORIGIN]
                 frame.movement_type = "deployment"  # "withdrew from Iraq in 2011, but returned in 2014"
+                frame.force_moved = frame.force_moved or before.force_moved  # the same forces went back
+                for asset_type, slot in before.assets.items():
+                    frame.assets.setdefault(asset_type, replace(slot))
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
