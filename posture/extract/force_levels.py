@@ -102,7 +102,7 @@ class ForceLevelReader:
         if moving and any(m.category == "cues" and (m.value == "unit_size" or (m.value == "cargo" and not m.feature("weak")))
                           for m in self._cues_before(mentions, q.start, ("unit_size", "cargo"), window=3)):
             return True  # "وعلى متنها نحو 120 عنصراً", "ويبلغ قوامها نحو ألفي مقاتل": what moved
-        if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
+        if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "change_down_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
         for m in mentions:
@@ -278,7 +278,8 @@ class ForceLevelReader:
             status = "current" if q in totals else self._status(q, mentions, sentence)
             claims.append(self._claim(q, metric, status, sentence, source))
         claims.extend(self._claim(q, "base_closures", "planned", sentence, source) for q in parts)
-        claims.extend(self._full_withdrawals(sentence, mentions, source))
+        claims.extend(self._full_withdrawals(sentence, mentions, source) or
+                      self._whole_force_leaving(anchored, sentence, mentions, source))
         # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
         for i, claim in enumerate(claims[:-1]):
             nxt = claims[i + 1]
@@ -481,6 +482,24 @@ class ForceLevelReader:
                                 self.ctx.date_near(cue.start, sentence), source, (sentence.start, sentence.end),
                                 cue.start))
         return claims[:1]
+
+    def _whole_force_leaving(self, anchored: list[tuple[Quantity, str]], sentence: Sentence, mentions: list[Mention],
+                             source: str | None) -> list[Claim]:
+        """"all of the nearly 1,000 troops withdrawing from northern Syria were expected to move": the whole
+        force leaves, a claim of 0 (planned when a modal or plan word governs the sentence)."""
+        for q, metric in anchored:
+            if metric != "troops" or not self._cues_before(mentions, q.start, ("all_of",), window=2):
+                continue
+            if not any(m.category == "triggers" and m.value == "withdrawal" and m.start >= q.end and
+                       self._gap(q, m) <= TRIGGER_WINDOW for m in mentions):
+                continue
+            planned = any(m.category == "cues" and m.value in ("modal", "planned") for m in mentions) or \
+                any(m.future for m in mentions)
+            zero = Quantity(q.start, q.end, 0, 0, 0, "exact", q.start, q.end)
+            claim = self._claim(zero, "troops", "planned" if planned else "current", sentence, source)
+            claim.anchor = q.start + 1  # not the figure's own id
+            return [claim]
+        return []
 
     def _not_after(self, cue: Mention) -> bool:
         blockers = [b for b in (cue.feature("not_after") or "").split("|") if b]
