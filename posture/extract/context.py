@@ -269,7 +269,7 @@ class ArticleContext:
         return any(c.category == "cues" and c.value == "clause_break" and c.end <= m.start and
                    not self.doc.clause_comma(c.end, m.start) for c in self.doc.within(self.doc.mentions, sentence.start, m.start))
 
-    def _relative_antecedent(self, trigger: Mention, sentence: Sentence) -> Mention | None:
+    def relative_antecedent(self, trigger: Mention, sentence: Sentence) -> Mention | None:
         """The actor right before a relative pronoun that opens the trigger's clause."""
         mentions = self.doc.in_sentence(self.doc.mentions, sentence)
         pronoun = next((c for c in mentions if c.category == "cues" and c.value == "clause_break" and c.feature("relative")
@@ -301,7 +301,7 @@ class ArticleContext:
         (before it in English, after an Arabic verb or noun first), else in the sentence when
         ``sentence_wide``, else the article's main actor; (None, None) when nothing fits."""
         position = trigger.start
-        antecedent = self._relative_antecedent(trigger, sentence)
+        antecedent = self.relative_antecedent(trigger, sentence)
         if antecedent is not None:
             return antecedent.value, antecedent  # "القوات الروسية التي انتشرت في ...", "Russian troops, who moved in"
         candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)

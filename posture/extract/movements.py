@@ -21,6 +21,8 @@ from posture.extract.numbers import Quantity
 ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
 _CLAUSE_COMMA = re.compile(r",(?!\d)")
 _NEXT_WORD = re.compile(r"\s*(\w+)")
+_PASSIVE = re.compile(r"\s+(?:(?:were|was|been|being|have|has|had|also)\s+)+")  # "contingents were also withdrawn"
+_MODEL = re.compile(r"\b[^\W\d_]{1,4}-?\d{2,4}\b")  # An-124, Il-76, Mi-35, C-130
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
               "prep_via": VIA, "prep_near": "near"}
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
@@ -68,6 +70,7 @@ class Frame:
     definite: bool = False  # told with a definite movement noun ("the departure", "الانسحاب"): may refer back
     in_head: bool = False
     by_air: bool = False  # "جواً", "by air": carried by aircraft
+    back_in: bool = False  # a return into the place the force had left ("withdrew ..., but returned in 2014")
 
     def role_ids(self, role: str) -> set[str]:
         return {ref.place_id for r, ref in self.places if r == role}
@@ -181,9 +184,13 @@ class MovementReader:
         sentence = self.doc.sentence_of(mention.start)
         for q in self.doc.within(self.doc.quantities, sentence.start, mention.start):
             if q.end <= mention.start and self.doc.tokens_between(q.end, mention.start) <= MAX_TOKENS_NUMBER_TO_NOUN + \
-                    self._adjective_tokens(q.end, mention.start):
+                    self._adjective_tokens(q.end, mention.start) + self._model_tokens(q.end, mention.start):
                 return q
         return None
+
+    def _model_tokens(self, start: int, end: int) -> int:
+        """Tokens of a model designation between a number and its noun ("two An-124 heavy transport aircraft")."""
+        return sum(self.doc.tokens_between(m.start(), m.end()) for m in _MODEL.finditer(self.doc.text, start, end))
 
     def _adjective_tokens(self, start: int, end: int) -> int:
         return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
@@ -604,6 +611,9 @@ class MovementReader:
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
                     frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
+        if is_force and actor_mention is not None and not trigger.feature("causative") and \
+                self.ctx.relative_antecedent(trigger, sentence) is actor_mention:
+            frame.force_moved = True  # "القوات الروسية التي انتشرت في مطار القامشلي"
         if self._forces_moved(trigger, clause_items):
             frame.force_moved = True
             frame.assets.setdefault("troops", AssetSlot("troops", None, None, None, "vague", ""))
@@ -659,7 +669,12 @@ class MovementReader:
                    for m in items)
 
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
-        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
+        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object;
+        "Smaller contingents were also withdrawn": the subject of a passive."""
+        for m in items:
+            if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
+                    _PASSIVE.fullmatch(self.doc.text[m.end:trigger.start]):
+                return True
         for m in items:
             if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
                     and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
@@ -755,7 +770,7 @@ class MovementReader:
                 frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
             elif frame.direction == "return" and before.direction == "out" and not frame.places:
                 frame.places += [(DESTINATION, ref) for role, ref in before.places if role == ORIGIN]
-                frame.movement_type = "deployment"  # "withdrew from Iraq in 2011, but returned in 2014"
+                frame.movement_type, frame.back_in = "deployment", True  # "withdrew from Iraq in 2011, but returned in 2014"
                 frame.force_moved = frame.force_moved or before.force_moved  # the same forces went back
                 for asset_type, slot in before.assets.items():
                     frame.assets.setdefault(asset_type, replace(slot))
@@ -873,7 +888,7 @@ class MovementReader:
     def _settle_type(self, frame: Frame, final: bool = False) -> None:
         """The movement type from the places when the trigger leaves it open ("نقل", "convoy"); a frame
         with no place yet stays open (its next sentence may tell where it went) until ``final``."""
-        if frame.direction == "return" and not frame.role_ids(ORIGIN):
+        if frame.direction == "return" and not frame.role_ids(ORIGIN) and not frame.back_in:
             frame.movement_type = "withdrawal"
         if frame.movement_type == "other" and (frame.places or final):
             origins = [self.ctx.place(r.place_id) for role, r in frame.places if role == ORIGIN]
