@@ -97,7 +97,7 @@ class ArticleContext:
                         if (p := self.gazetteer.get(pid)).place_kind == "admin1" and p.admin1}
         # where a noun's thing was said to be ("نقطة المراقبة التابعة له في مدينة مورك"): what "النقطة" means later
         located: dict[str, Place] = {}
-        open_noun: Mention | None = None
+        open_nouns: list[Mention] = []
         for m in doc.mentions:
             if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m)):
                 continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"
@@ -113,11 +113,13 @@ class ArticleContext:
                 named_at.append(m.start)
                 if self._after_locator(m):
                     locating.add(len(history) - 1)  # "بريف دير الزور": it locates, it is not a place of its own
-                if open_noun is not None and doc.sentence_of(open_noun.start) == sentence and \
-                        doc.tokens_between(open_noun.end, m.start) <= _LOCATED_WITHIN:
-                    located.setdefault(open_noun.feature("kind") or "", place)
-                open_noun = None
-            elif m.category == "cues" and m.value == "pronoun_place":
+                for noun in open_nouns:
+                    if doc.sentence_of(noun.start) == sentence and doc.tokens_between(noun.end, m.start) <= _LOCATED_WITHIN:
+                        located[noun.feature("kind") or ""] = place
+                open_nouns = []
+            elif m.category == "cues" and m.value == "pronoun_place" and not any(
+                    a.category == "assets" and (a.start, a.end) == (m.start, m.end) for a in doc.near(m)):
+                # (not "آلية", a vehicle, folded like "إليه", to it)
                 sentence_start = doc.sentence_of(m.start).start
                 local = [p for i, (p, at) in enumerate(zip(history, named_at)) if at >= sentence_start and i not in locating]
                 count = 2 if m.feature("number") == "dual" else 1
@@ -125,7 +127,7 @@ class ArticleContext:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in local[-count:]]
             elif m.category == "cues" and m.value == "place_noun" and not self._refers_back(m) and \
                     m.feature("number") != "pl":
-                open_noun = m
+                open_nouns.append(m)
             if m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
@@ -151,6 +153,9 @@ class ArticleContext:
         the gazetteer knows as the name with that noun."""
         if noun is None or any(p.feature_type in NOUN_FEATURES.get(noun.feature("kind") or "", ()) for p in candidates):
             return None
+        between = self.doc.text[noun.end:name.start].split()
+        if between not in ([], ["of"], ["of", "the"]):
+            return None  # "the Qayyarah base to Erbil": the noun is another place's
         noun_text = self.doc.text[noun.core_start:noun.core_end]
         for form in (f"{name.value} {noun_text}", f"{noun_text} {name.value}"):
             found = self.gazetteer.by_folded_name(form)

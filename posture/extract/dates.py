@@ -80,6 +80,16 @@ def period_start(d: date, precision: str) -> date:
     return d
 
 
+def next_period_start(d: date, precision: str) -> date:
+    """The first day after the period of ``precision`` that starts at (or contains) ``d``."""
+    start = period_start(d, precision)
+    if precision == "quarter":
+        return shift(start, "month", 3)
+    if precision in ("week", "month", "year"):
+        return shift(start, precision, 1)
+    return start + timedelta(days=1)
+
+
 def period_contains(start: date, precision: str, other: date) -> bool:
     return period_start(other, precision) == start
 

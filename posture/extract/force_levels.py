@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from posture.extract.context import ArticleContext
 from posture.extract.document import Document, Sentence
 from posture.extract.matcher import PLACE, Mention
+from posture.extract.dates import next_period_start
 from posture.extract.numbers import Quantity, bounds
 
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
@@ -143,6 +144,8 @@ class ForceLevelReader:
         if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
+        if self._dated_past_copula(q, mentions, sentence):
+            return "past"
         if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
                 if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
                            for m in mentions)] or any(
@@ -157,6 +160,16 @@ class ForceLevelReader:
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
+
+    def _dated_past_copula(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """"About 2,000 U.S. troops were in Syria in 2017": a past "were" after the figure, with a date before
+        the report."""
+        copula = any(m.category == "cues" and m.value == "past" and m.feature("copula") and m.start >= q.end and
+                     self.doc.tokens_between(q.end, m.start) <= 3 for m in mentions)
+        published = self.doc.published
+        return copula and published is not None and any(
+            d.date < published and d.precision in ("year", "quarter", "month") and d.date.year < published.year
+            for d in self.doc.in_sentence(self.doc.dates, sentence))
 
     def _projected(self, q: Quantity, mentions: list[Mention]) -> bool:
         """A figure a modal governs: "considering leaving roughly 200 troops", "قد يخفض قواته إلى أقل من
@@ -176,17 +189,31 @@ class ForceLevelReader:
 
     def _past_change_status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
         """A change told in the past tense: "from X" is the figure before it (past); what it rose or fell
-        to is the figure now, unless the change is dated before the report ("رفعت عدد قواتها إلى 2000
-        أواخر العام الماضي", "fell to around 900 by 2020") or has no "to" ("climbed past 2,000")."""
-        if self._from_before(q, mentions) or not self._to_before(q, mentions):
+        to is the figure now when the sentence compares it with the figure before ("من 83 موقعاً إلى 105",
+        "تراجع إلى أقل من 500، بعدما كان يتجاوز ألفي") and the change is not dated before the report ("fell to
+        around 900 by 2020"); a change with no figure before it tells an earlier time ("رفعت عدد قواتها إلى
+        2000", "climbed past 2,000")."""
+        if self._from_before(q, mentions) or not self._to_before(q, mentions) or not self._compared(q, mentions, sentence):
             return "past"
         published = self.doc.published
         quantities = self.doc.in_sentence(self.doc.quantities, sentence)
         for d in self.doc.in_sentence(self.doc.dates, sentence):
             nearest = min(quantities, key=lambda x: self.doc.tokens_between(min(x.end, d.start), max(x.start, d.end)))
-            if published is not None and d.date < published and nearest == q and not self._baseline_date(d, mentions):
+            if published is not None and self._ended_before(d, published) and nearest == q and \
+                    not self._baseline_date(d, mentions):
                 return "past"
         return "current"
+
+    def _compared(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """Another figure of the sentence is the one before the change ("from 110", "بعدما كان يتجاوز ألفي")."""
+        return any(other is not q and (self._from_before(other, mentions) or
+                                       self._cues_before(mentions, other.number_start, ("past",), window=3))
+                   for other in self.doc.in_sentence(self.doc.quantities, sentence))
+
+    @staticmethod
+    def _ended_before(d, published) -> bool:
+        """Whether a date's whole period lies before the report ("in 2020", "late last year"; not "this year")."""
+        return next_period_start(d.date, d.precision) <= published
 
     def _from_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         return any(m.category == "cues" and m.value == "prep_origin" and m.end <= q.start and
@@ -231,6 +258,7 @@ class ForceLevelReader:
         source = self.ctx.source_of(sentence)
         troop_context = any(self.ctx.counts_a_force(m) for m in mentions) or (
             self._last_metric == "troops" and any(self._bare_count_noun(m, mentions) for m in mentions))
+        base_context = any(self._counts_bases(m, mentions) for m in mentions)
         anchored: list[tuple[Quantity, str]] = []
         for q in quantities:
             if q.value is None and q.qualifier == "vague":
@@ -247,6 +275,8 @@ class ForceLevelReader:
                 metric = self._last_metric  # "fewer than 4,000 now remain": the force counted just before
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
+            if metric is None and base_context and self._bare(q, mentions):
+                metric = "bases"  # "the number of Russian sites fell from 110 to 105"
             if metric is None and self._bare(q, mentions):
                 metric = self._metric_of_range_end(q, quantities, mentions)  # "from roughly 1,500 to about 900 troops"
             if metric is None and anchored and self._bare(q, mentions) and \
@@ -330,6 +360,12 @@ class ForceLevelReader:
                 low, high = bounds(q.value, "more_than")
                 return replace(q, qualifier="more_than", value_min=low, value_max=high)
         return q
+
+    def _counts_bases(self, m: Mention, mentions: list[Mention]) -> bool:
+        """"the number of Russian sites", "عدد المواقع الروسية": the count of a force's bases."""
+        return m.category == "cues" and m.value == "count_noun" and any(
+            n.category == "cues" and n.value == "base_noun" and n.start >= m.end and
+            self.doc.tokens_between(m.end, n.start) <= 1 + self._adjectives(m.end, n.start) for n in mentions)
 
     def _bare_count_noun(self, m: Mention, mentions: list[Mention]) -> bool:
         """"the number fell to 900", "العدد تراجع": a count noun with no noun of its own, after troops were counted."""

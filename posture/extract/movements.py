@@ -21,6 +21,8 @@ from posture.extract.numbers import Quantity
 ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
 _CLAUSE_COMMA = re.compile(r",(?!\d)")
 _NEXT_WORD = re.compile(r"\s*(\w+)")
+_OF_PLACE = re.compile(r"\s+(?:district|province|region|governorate|area)?\s*of\s+(?:the\s+)?"
+                       r"(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s+)?")
 _PASSIVE = re.compile(r"\s+(?:(?:were|was|been|being|have|has|had|also)\s+)+")  # "contingents were also withdrawn"
 _MODEL = re.compile(r"\b[^\W\d_]{1,4}-?\d{2,4}\b")  # An-124, Il-76, Mi-35, C-130
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
@@ -331,6 +333,8 @@ class MovementReader:
                 continue  # "Turkey sent a convoy", "غادرت روسيا": the state that acts, not a place
             if self._after_border(m, items):
                 continue  # "toward Syria's border with Iraq": a border names no place the convoy reached
+            if placed_before and last_place_end is not None and _OF_PLACE.fullmatch(self.doc.text[last_place_end:m.start]):
+                locator_next = True  # "the Reyhanli district of (southern) Hatay province"
             if locator_next:
                 if placed_before and not self._only_areas(last_placed):
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
@@ -428,6 +432,11 @@ class MovementReader:
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
+            if i + 1 < len(triggers) and not self.doc.morph.verb_first:
+                # "planes took off from X, while a convoy of 25 vehicles left": the next clause's subject
+                # comes before its verb
+                join = self._joiner_before(trigger.end, triggers[i + 1])
+                clause_end = join if join is not None else clause_end
             clause_end = self._coordinated_clause_after(trigger, clause_end)
             window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
             # the noun object of a denied or planned verb is governed too ("قد ترسل تركيا تعزيزات")
@@ -514,6 +523,14 @@ class MovementReader:
                 continue
             frame.places = [(ORIGIN, ref) for role, ref in before.places if role == ORIGIN] + frame.places
             frame.is_new = True  # another convoy, not a retelling of the first
+
+    def _joiner_before(self, start: int, trigger: Mention) -> int | None:
+        """Where the clause of a later verb starts when its subject is before it: a "while"/time word or a
+        joined clause between the two verbs."""
+        for c in self.doc.within(self.doc.mentions, start, trigger.start):
+            if c.category == "cues" and c.value == "clause_break" and (c.feature("while") or c.feature("time")):
+                return c.start
+        return None
 
     def _coordinated_clause_after(self, trigger: Mention, end: int) -> int:
         """Where the trigger's clause ends before ``end``: at a semicolon, or at a comma followed by a new
@@ -628,6 +645,10 @@ class MovementReader:
         """"a United Nations aid convoy", "غادرت عشرات العائلات", "قافلة مساعدات": civilians or aid moving."""
         movers = [trigger] + [m for m in items if window[0] <= m.start < window[1] and
                               (m.category == "assets" or (m.category == "triggers" and m.feature("convoy")))]
+        if any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
+               any(q.end <= c.start and self.doc.tokens_between(q.end, c.start) <= 1
+                   for q in self.doc.within(self.doc.quantities, window[0], c.start)) for c in items):
+            return True  # "نقلت القوات 150 من معتقلي داعش": what is counted and moved are detainees
         return any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
                    any(self.ctx.gap(c, mover) <= 2 for mover in movers) for c in items)
 
@@ -1040,7 +1061,8 @@ class MovementReader:
             return False
         broad = self.ctx.place(self.ctx.broad_alternative(ref).place_id)
         return broad.place_id != ref.place_id and any(
-            _inside(broad, other) for other in places if other.place_id not in ref.mention.place_ids)
+            _inside(broad, other) for other in places if other.place_id not in ref.mention.place_ids
+            and other.place_id != ref.place_id)
 
 
 def _types_compatible(a: str, b: str) -> bool:
