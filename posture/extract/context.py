@@ -453,7 +453,18 @@ class ArticleContext:
             return self._outer_source_before(sentence)
         if self._continues_report(sentence) and sentence.index > 0:
             return self.source_of(self.doc.sentences[sentence.index - 1])
+        if self._list_item(sentence):
+            for earlier in reversed(self.doc.sentences[max(0, sentence.index - 4):sentence.index]):
+                found = self.source_of(earlier)
+                if found:
+                    return found  # "رصد المرصد ... ثلاثة أرتال" then "ودخل الرتل الأول ..."
         return None
+
+    def _list_item(self, sentence: Sentence) -> bool:
+        """"ودخل الرتل الأول", "أما الرتل الثاني", "The second convoy": an item of a list told before."""
+        return any(m.category == "cues" and m.value == "list_item" and any(
+            t.category == "triggers" and t.feature("convoy") and self.gap(t, m) == 0
+            for t in self.doc.in_sentence(self.doc.mentions, sentence)) for m in self.doc.in_sentence(self.doc.mentions, sentence))
 
     def _continues_report(self, sentence: Sentence) -> bool:
         """"كما وصلت تعزيزات ...": a sentence that opens by adding to what the one before reported."""

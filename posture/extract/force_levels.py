@@ -74,8 +74,9 @@ class ForceLevelReader:
         for m in mentions:
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW and (
                     (m.category == "cues" and m.value in ("attack", "casualty")) or
-                    (m.category == "assets" and m.value != "troops")):
-                return None  # "150 attacks on U.S. bases", "20 trucks": the number counts the nearer noun
+                    (m.category == "assets" and m.value != "troops") or
+                    (m.category == "triggers" and m.feature("convoy"))):
+                return None  # "150 attacks on U.S. bases", "20 trucks", "ثلاثة أرتال": the number counts the nearer noun
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
                 if m.category == "cues" and m.value in ("troop_noun", "base_noun") and not m.feature("unit"):
                     return m  # not "3 brigades": units are not a head count
@@ -144,7 +145,7 @@ class ForceLevelReader:
         if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
-        if self._dated_past_copula(q, mentions, sentence):
+        if self._dated_past_copula(q, mentions, sentence) or self._count_in_the_past(q, mentions):
             return "past"
         if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
                 if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
@@ -160,6 +161,15 @@ class ForceLevelReader:
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
+
+    def _count_in_the_past(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"وكان عدد العسكريين الروس في سوريا يُقدّر بنحو 7500": a past verb before the count the figure gives."""
+        for count in mentions:
+            if count.category == "cues" and count.value in ("count_noun", "troop_count") and count.end <= q.start and \
+                    not self.doc.clause_comma(count.end, q.start) and self.doc.tokens_between(count.end, q.start) <= CUE_WINDOW:
+                if self._cues_before(mentions, count.start, ("past",), window=1):
+                    return True
+        return False
 
     def _dated_past_copula(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
         """"About 2,000 U.S. troops were in Syria in 2017": a past "were" after the figure, with a date before
@@ -271,8 +281,8 @@ class ForceLevelReader:
                 metric = "troops"
             if metric is None and self._bare(q, mentions) and self._target_of_force_cut(q, mentions):
                 metric = "troops"  # "قد يخفض قواته في العراق إلى أقل من 2000"
-            if metric is None and self._bare(q, mentions) and self._last_metric and self._remains(q, mentions):
-                metric = self._last_metric  # "fewer than 4,000 now remain": the force counted just before
+            if metric is None and self._bare(q, mentions) and (anchored or self._last_metric) and self._remains(q, mentions):
+                metric = anchored[-1][1] if anchored else self._last_metric  # "fewer than 4,000 now remain"
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
             if metric is None and base_context and self._bare(q, mentions):
@@ -399,7 +409,10 @@ class ForceLevelReader:
     def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
         """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
         tells a movement (then "القاعدتين" is where it went) or a number already counts the noun."""
-        if any(m.category == "triggers" and not m.feature("presence") for m in mentions):
+        # (not a verb that quotes, "نقلت وكالة تاس عن مصدر", nor a denied one, "لم تعلن عن أي انسحاب")
+        if any(m.category == "triggers" and not m.feature("presence") and not self.ctx.quotes(m, mentions) and not any(
+                c.category == "cues" and c.value in ("negation", "modal") and c.end <= m.start and
+                self.doc.tokens_between(c.end, m.start) <= 4 for c in mentions) for m in mentions):
             return []
         duals = []
         for m in mentions:
@@ -499,6 +512,8 @@ class ForceLevelReader:
     def _full_withdrawals(self, sentence: Sentence, mentions: list[Mention], source: str | None) -> list[Claim]:
         claims = []
         for cue in self._cues_in(mentions, ("full_withdrawal",)):
+            if cue.feature("needs_all") and not self._cues_before(mentions, cue.start, ("all_of",), window=6):
+                continue  # "coming home" alone; "all of them will be coming home" is the whole force
             blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
             hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
                             and m.feature("plan") is None and not self._not_after(m)]

@@ -73,6 +73,7 @@ class Frame:
     in_head: bool = False
     by_air: bool = False  # "جواً", "by air": carried by aircraft
     back_in: bool = False  # a return into the place the force had left ("withdrew ..., but returned in 2014")
+    distinct: bool = False  # told as another movement at the same time ("..., while a convoy left"): never merged
 
     def role_ids(self, role: str) -> set[str]:
         return {ref.place_id for r, ref in self.places if r == role}
@@ -258,6 +259,9 @@ class MovementReader:
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value == "prep_origin" and self._partitive(m, items):
                     continue  # "وحدات من قوات الكوماندوز", "units of the army": a part of, not a place
+                if m.value in PREP_ROLES and any(c.category == "cues" and c.value == "speech" and c.end <= m.start and
+                                                  self.doc.tokens_between(c.end, m.start) == 0 for c in items):
+                    continue  # "مشيراً إلى أن", "أشار إلى": what was said, not where anything went
                 if m.value == "prep_near" and any(a.category == "cues" and a.value == "place_noun" and
                                                   a.feature("kind") == "area" and a.end <= m.start and
                                                   self.doc.tokens_between(a.end, m.start) == 0 for a in items):
@@ -310,6 +314,9 @@ class MovementReader:
                 elif m.value == "place_noun" and "ب" in m.prefix and placed_before and last_role in (ORIGIN, DESTINATION) \
                         and m.feature("kind") in ("area", "governorate"):
                     locator_next = True  # "إلى قضاء أقجة قلعة بولاية شانلي أورفة": the province locates the town
+                elif m.value == "clause_break" and m.feature("between") and any(
+                        p.category == PLACE and p.start >= m.end and self.doc.tokens_between(m.end, p.start) == 0 for p in items):
+                    role = "in"  # "on the M4 highway between Saraqeb and Ariha": the stretch it covered
                 elif m.value == "clause_break":
                     # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
                     # presence in Syria"): its places are not the movement's
@@ -317,8 +324,8 @@ class MovementReader:
                     role, last_role, locator_next, in_clause_break = "skip", None, False, True
                 elif m.value == "place_noun" and role in (ORIGIN, DESTINATION):
                     last_role = role  # "من حقول النفط في ...": the noun carries the role
-                    nationality = self._nationality_after(m, items)
-                    if nationality:  # "من قواعدها السورية": the bases are in that country
+                    nationality = self._nationality_after(m, items) if m.suffix else None
+                    if nationality:  # "من قواعدها السورية": the bases are in that country (not "قاعدة تركية")
                         frame.places.append((role, nationality))
                         placed_before = True
                 continue
@@ -522,7 +529,7 @@ class MovementReader:
             if frame.role_ids(ORIGIN) or not before.role_ids(ORIGIN) or not self._simultaneous(before.trigger, frame.trigger):
                 continue
             frame.places = [(ORIGIN, ref) for role, ref in before.places if role == ORIGIN] + frame.places
-            frame.is_new = True  # another convoy, not a retelling of the first
+            frame.is_new = frame.distinct = True  # another convoy, not a retelling of the first
 
     def _joiner_before(self, start: int, trigger: Mention) -> int | None:
         """Where the clause of a later verb starts when its subject is before it: a "while"/time word or a
@@ -865,7 +872,7 @@ class MovementReader:
         the same origins and destinations (a specific place among them) and no other day."""
         if first.actor and later.actor and _family(first.actor) != _family(later.actor):
             return False
-        if later.is_new or not (_types_compatible(first.movement_type, later.movement_type) or
+        if later.distinct or first.distinct or later.is_new or not (_types_compatible(first.movement_type, later.movement_type) or
                                 "other" in (first.trigger.value, later.trigger.value)):
             return False  # (a move open in type, "transferred from A to B", is whatever the other telling says)
         if first.role_ids(ORIGIN) != later.role_ids(ORIGIN) or first.role_ids(DESTINATION) != later.role_ids(DESTINATION):
@@ -901,6 +908,8 @@ class MovementReader:
             return True
         if frame.trigger.feature("needs_place") and not frame.places:
             return False
+        if frame.trigger.feature("needs_point"):
+            return False  # "انتشار القوات في سوريا" is a presence; only "انتشار ... في بلدة X" moved (above)
         moved = [a for a in frame.assets.values() if a.asset_type != "troops" or a.count is not None]
         if frame.places:
             return bool(moved) or frame.force_moved
@@ -928,6 +937,8 @@ class MovementReader:
 
     def _same_movement(self, previous: Frame, frame: Frame) -> bool:
         """Whether ``frame`` continues or retells ``previous``."""
+        if frame.distinct or previous.distinct:
+            return False
         same_sentence = frame.sentences[0] == previous.sentences[-1]
         if frame.anaphoric and frame.trigger.value in ("other", previous.movement_type):
             return True  # "the departing troops were relocating to Jordan", "نقل هذه القوات نحو أربيل"
