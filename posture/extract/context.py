@@ -135,7 +135,8 @@ class ArticleContext:
                 pool = history
                 if kind in LOCAL_REFERENTS:  # "المنطقة", "the area": only a place named just before, in the sentence
                     sentence_start = doc.sentence_of(m.start).start
-                    pool = [p for p, at in zip(history, named_at) if at >= sentence_start]
+                    pool = [p for i, (p, at) in enumerate(zip(history, named_at)) if at >= sentence_start
+                            and i not in locating]  # (not "غربي نينوى", which only locates Sinjar)
                 found: list[Place] = []
                 exact = [p for p in reversed(pool) if p.feature_type in EXACT_REFERENT.get(kind, ())]
                 for place in exact or reversed(pool):  # "المطار": the airport named before, not the air base
@@ -179,7 +180,8 @@ class ArticleContext:
                    (a.start, a.end) == (name.start, name.end) for a in self.doc.near(name)):  # "رتلاً روسياً"
             return False
         return any(m.end <= name.start and self.doc.tokens_between(m.end, name.start) == 0 and
-                   m.category in ("assets", "triggers", "actors") for m in self.doc.near(name))
+                   (m.category in ("assets", "triggers", "actors") or (m.category == "cues" and m.value == "place_noun"))
+                   for m in self.doc.near(name))  # (and "قاعدة تركية": a Turkish base)
 
     def _refers_back(self, noun: Mention) -> bool:
         """A definite place noun with no name after it ("the base", "القاعدتين") refers back."""
@@ -430,6 +432,16 @@ class ArticleContext:
                    and m.start < position]
         if trailing and earlier:
             return trailing[0].value
+        # a figure told in a clause of its own by a source named in that clause ("ولم تعلن الوزارة ...، فيما نقلت
+        # وكالة تاس عن مصدر أن مصير القاعدتين"), before what it said
+        clause_start = max([b for b in breaks if b < position], default=sentence.start)
+        if clause_start > sentence.start:
+            own = [m for m in earlier if m.start > clause_start and not any(
+                c.category == "cues" and c.value == "clause_break" and m.end <= c.start < position and c.start != clause_start
+                for c in mentions)]
+            reported = [w for w in self.doc.text[clause_start:position].split() if w in self.doc.morph.complementizers]
+            if own and reported:
+                return own[0].value
         return self.source_of(sentence)
 
     def source_of(self, sentence: Sentence) -> str | None:

@@ -320,6 +320,13 @@ class ForceLevelReader:
         claims.extend(self._claim(q, "base_closures", "planned", sentence, source) for q in parts)
         claims.extend(self._full_withdrawals(sentence, mentions, source) or
                       self._whole_force_leaving(anchored, sentence, mentions, source))
+        # "كان عدد العسكريين ... نحو 7500 قبل سقوط النظام، موزعين على أكثر من 100 موقع": a figure added after a
+        # comma with no time of its own has the time of the one before
+        for before, claim in zip(claims, claims[1:]):
+            if before.status == "past" and claim.status == "current" and self.doc.clause_comma(before.anchor, claim.anchor) \
+                    and not any(m.category == "cues" and m.value == "current" and before.anchor < m.start < claim.anchor
+                                for m in mentions):
+                claim.status, claim.ref_date = "past", claim.ref_date or before.ref_date
         # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
         for i, claim in enumerate(claims[:-1]):
             nxt = claims[i + 1]
@@ -416,6 +423,8 @@ class ForceLevelReader:
             return []
         duals = []
         for m in mentions:
+            if any(p.category == PLACE and p.start >= m.end and self.doc.tokens_between(m.end, p.start) == 0 for p in mentions):
+                continue  # "قاعدتي التيفور وتدمر": the two bases named, not counted
             if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
                     not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
                 duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
@@ -516,7 +525,7 @@ class ForceLevelReader:
                 continue  # "coming home" alone; "all of them will be coming home" is the whole force
             blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
             hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
-                            and m.feature("plan") is None and not self._not_after(m)]
+                            and m.feature("plan") is None and not self._not_after(m) and not self._reported_future(m, mentions)]
             if blocked or hypothetical:
                 continue
             completed = bool(self._cues_in(mentions, ("completion",)))
@@ -551,6 +560,12 @@ class ForceLevelReader:
             claim.anchor = q.start + 1  # not the figure's own id
             return [claim]
         return []
+
+    def _reported_future(self, modal: Mention, mentions: list[Mention]) -> bool:
+        """"Trump announced that all U.S. forces would come home": a future told by a reporting verb is a plan."""
+        return any(v.category == "cues" and v.value == "speech" and v.end <= modal.start and
+                   any(w in self.doc.morph.complementizers for w in self.doc.text[v.end:modal.start].split()[:2])
+                   for v in mentions)
 
     def _not_after(self, cue: Mention) -> bool:
         blockers = [b for b in (cue.feature("not_after") or "").split("|") if b]

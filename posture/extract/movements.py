@@ -353,6 +353,10 @@ class MovementReader:
             attached = role
             if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION) and \
                     not self._coordinated(m):
+                if placed_before and last_role in (ORIGIN, DESTINATION) and \
+                        self.ctx.place(self.ctx.broad_alternative(refs[0]).place_id).place_kind == "point" and \
+                        any(self.ctx.place(r.place_id).place_kind == "point" for _, r in last_placed):
+                    continue  # "في بلدة قوقفين بجبل الزاوية": the mountain only locates the village
                 attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
