@@ -161,6 +161,29 @@ MOVEMENT_CASES = [
      "وذكرت مصادر أن الرتل ضم أيضاً عربات مدرعة، وذلك بعد يومين من إخراج رتل آخر مؤلف من 40 صهريجاً عبر المعبر ذاته.",
      [{"assets": {"fuel_tanker": 79, "armored_vehicle": None}, "date": date(2025, 5, 3)},
       {"assets": {"fuel_tanker": 40}, "date": date(2025, 5, 1)}]),
+    ("a joint land patrol is no landing, en", "en",
+     "ANKARA - The 28th Turkish-Russian joint land patrol was conducted on the M4 highway between Saraqeb and Ariha.",
+     [{"type": "patrol", "actor": "turkey", "locations": {"saraqib", "ariha"}},
+      {"type": "patrol", "actor": "russia", "locations": {"saraqib", "ariha"}}]),
+    ("between two towns, ar", "ar", "إدلب - سيرت القوات التركية دورية على الطريق الدولي بين سراقب وأريحا.",
+     [{"type": "patrol", "actor": "turkey", "locations": {"saraqib", "ariha"}}]),
+    ("a deployment noun to a named town, ar", "ar",
+     "بغداد - أعلنت وزارة الدفاع انتشار قطعات من الفرقة الخامسة عشرة في الجيش العراقي داخل قضاء سنجار.",
+     [{"type": "deployment", "actor": "iraq", "destinations": {"sinjar"}}]),
+    ("what a reporting verb says next is another proposition, ar", "ar",
+     "بغداد - انسحب اللواء 80 من الحشد الشعبي من سنجار إلى تلعفر، مشيراً إلى أن الجيش سيمسك الحدود حتى منطقة ربيعة.",
+     [{"type": "withdrawal", "actor": "iraq", "origins": {"sinjar"}, "destinations": {"tal_afar"}}]),
+    ("what a reporting verb says next is another proposition, en", "en",
+     "BAGHDAD - PMF units withdrew from Sinjar to Tal Afar, adding that the army would hold the border up to Rabia.",
+     [{"type": "withdrawal", "actor": "iraq", "origins": {"sinjar"}, "destinations": {"tal_afar"}}]),
+    ("a Turkish base is not in Turkey, ar", "ar",
+     "حماة - خرجت 25 شاحنة من نقطة شير مغار باتجاه قاعدة تركية في بلدة قوقفين بجبل الزاوية.",
+     [{"type": "withdrawal", "destinations": {"qoqfin"}}]),
+    ("a convoy told at the same time is another movement, en", "en",
+     "BAGHDAD - Heavy coalition equipment was flown out of the Ain al-Asad base, while a convoy of some thirty "
+     "armoured vehicles drove north toward Erbil.",
+     [{"type": "airlift", "origins": {"ain_al_asad_airbase"}, "assets": {"equipment": None}},
+      {"origins": {"ain_al_asad_airbase"}, "destinations": {"erbil_city"}, "assets": {"armored_vehicle": 30}}]),
     # when
     ("a lead gives its day to the convoy told next, ar", "ar",
      "أنقرة - واصل الجيش التركي، الثلاثاء، إرسال تعزيزات عسكرية إلى الوحدات المنتشرة على الحدود. "
@@ -191,6 +214,11 @@ NO_MOVEMENT_CASES = [
      "BEIRUT - Social media accounts said a U.S. convoy left the Ain al-Asad base, which could not be verified."),
     ("what is left behind does not move, en", "en", "KOBANI - U.S. aircraft destroyed the ammunition left behind at the plant."),
     ("habitual redeployments, ar", "ar", "واشنطن - يعيد الجيش الأميركي نشر وحداته بصورة دورية في سوريا."),
+    ("an intention, ar", "ar", "دمشق - ويأتي ذلك وسط حديث عن نية واشنطن سحب قواتها من قاعدة التنف خلال الأشهر المقبلة."),
+    ("an intention, en", "en", "WASHINGTON - Washington has signalled its intention to withdraw its troops from al-Tanf."),
+    ("a deployment noun for a presence, ar", "ar", "دمشق - ويثير انتشار القوات الأمريكية في سوريا مخاوف الحكومة."),
+    ("a force deployed in a country is a level, en", "en",
+     "MOSCOW - Russia had deployed around 7,500 soldiers in Syria before the rebel offensive."),
 ]
 
 
@@ -288,6 +316,24 @@ CLAIM_CASES = [
      "WASHINGTON - Esper said all of the nearly 1,000 U.S. troops withdrawing from northern Syria were expected to move "
      "to western Iraq.",
      [{"actor": "us", "value": 1000, "status": "current"}, {"actor": "us", "value": 0, "status": "planned"}]),
+    ("a force deployed in a country is a level, en", "en",
+     "MOSCOW - Russia had deployed around 7,500 soldiers in Syria before the rebel offensive, analysts estimate.",
+     [{"actor": "russia", "value": 7500, "status": "past"}]),
+    ("a count given with a past كان, ar", "ar",
+     "دمشق - وكان عدد العسكريين الروس في سوريا يُقدّر بنحو 7500 عسكري قبل سقوط النظام، موزعين على أكثر من 100 موقع.",
+     [{"actor": "russia", "value": 7500, "status": "past"}, {"actor": "russia", "value": 100, "status": "past",
+                                                              "metric": "bases"}]),
+    ("convoys counted are not a level, ar", "ar", "إدلب - رصد المرصد السوري حركة ثلاثة أرتال عسكرية تركية في إدلب.", []),
+    ("convoys counted are not a level, en", "en", "IDLIB - The monitor recorded three Turkish military convoys in Idlib.", []),
+    ("a fifteenth division is no count, ar", "ar", "بغداد - انتشرت قطعات من الفرقة الخامسة عشرة في الجيش العراقي في سنجار.", []),
+    ("the two bases named are not counted, ar", "ar",
+     "دمشق - تحدثت تقارير عن نية تركيا نشر منظومات دفاع جوي في قاعدتي التيفور وتدمر.", []),
+    ("the whole force coming home, en", "en",
+     "WASHINGTON - There are roughly two thousand U.S. service members in Syria, and all of them will be coming home.",
+     [{"actor": "us", "value": 2000, "status": "current"}, {"actor": "us", "value": 0, "status": "planned"}]),
+    ("a reported future is a plan, en", "en",
+     "WASHINGTON - President Donald Trump announced that all U.S. forces would come home from Syria.",
+     [{"actor": "us", "value": 0, "status": "planned", "source": "white_house"}]),
     ("the figure it had acknowledged, en", "en",
      "WASHINGTON - The U.S. has around 2,000 troops in Syria, more than double the figure of 900 it had "
      "acknowledged for years.",
@@ -317,6 +363,9 @@ SOURCE_CASES = [
      "Syria is about 900, according to the Pentagon.", {23: "sohr", 900: "pentagon"}),
     ("who the source told is not the source, ar", "ar",
      "الأنبار - وقال المصدر لوكالة شفق نيوز إن عدد القوات العراقية على الحدود يبلغ نحو 100 ألف.", {100000: "local_sources"}),
+    ("a source named in the figure's own clause, ar", "ar",
+     "موسكو - ولم تعلن وزارة الدفاع الروسية عن أي انسحاب، فيما نقلت وكالة تاس عن مصدر أن مصير القاعدتين في "
+     "حميميم وطرطوس قيد البحث.", {2: "tass"}),
     ("who the source told is not the source, en", "en",
      "KOBANI - Local sources told North Press that about 2,000 U.S. troops are in Syria.", {2000: "local_sources"}),
 ]
@@ -338,3 +387,14 @@ def test_a_date_measured_to_the_next_event_is_that_events(extractor):
     text = "الحسكة - وصل رتل أمريكي اليوم إلى قاعدة الشدادي، وذلك بعد يومين من إخراج رتل آخر من حقل العمر."
     found = sorted(movements(read(extractor, text, "ar")), key=lambda m: m["date"])
     assert [m["date"] for m in found] == [date(2025, 5, 1), date(2025, 5, 3)]
+
+
+def test_items_of_a_list_take_the_source_that_announced_it(extractor):
+    text = ("إدلب - رصد المرصد السوري لحقوق الإنسان حركة ثلاثة أرتال عسكرية في إدلب. ودخل الرتل الأول، ويضم 35 آلية "
+            "تركية، من معبر كفرلوسين واتجه إلى جبل الزاوية. أما الرتل الثاني، فمؤلف من 20 آلية تركية، وانسحب من "
+            "مدينة سرمين باتجاه مطار تفتناز.")
+    assert [m["source"] for m in movements(read(extractor, text, "ar"))] == ["sohr", "sohr"]
+    text = ("IDLIB - The Syrian Observatory for Human Rights recorded three convoys. The first convoy, of 35 Turkish "
+            "vehicles, entered through Kafr Lusin and headed to Jabal al-Zawiya. The second convoy, of 20 Turkish "
+            "vehicles, withdrew from Sarmin toward the Taftanaz air base.")
+    assert [m["source"] for m in movements(read(extractor, text, "en"))] == ["sohr", "sohr"]

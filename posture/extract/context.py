@@ -339,6 +339,22 @@ class ArticleContext:
             return None, None
         return self.main_actor(), None
 
+    def states_a_presence(self, trigger: Mention) -> bool:
+        """"Russia had deployed around 7,500 soldiers in Syria", "تنشر 900 جندي في سوريا": a deploy verb whose
+        object is a counted force *in* a country or governorate (not sent *to* it) states a force level."""
+        if trigger.value != "deployment" or trigger.feature("pos") != "verb":
+            return False
+        quantity = next((q for q in self.doc.within(self.doc.quantities, trigger.end, trigger.end + 40)
+                         if self.doc.tokens_between(trigger.end, q.start) <= 1), None)
+        if quantity is None:
+            return False
+        after = [m for m in self.doc.near(trigger) if m.start >= quantity.end]
+        prep = next((m for m in after if m.category == "cues" and m.value.startswith("prep_")), None)
+        if prep is None or prep.value != "prep_location" or self.doc.tokens_between(quantity.end, prep.start) > 3:
+            return False
+        place = next((m for m in after if m.category == PLACE and m.start >= prep.end), None)
+        return place is not None and any(self.gazetteer.get(pid).place_kind in ("country", "admin1") for pid in place.place_ids)
+
     def describes_an_asset(self, m: Mention) -> bool:
         """"Two U.S. military cargo planes": a force name used as the adjective of the vehicle after it."""
         return any(n.category == "assets" and n.value != "troops" and n.start >= m.end and

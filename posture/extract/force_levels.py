@@ -71,6 +71,10 @@ class ForceLevelReader:
         return [m for m in mentions if m.category == "cues" and m.value in names]
 
     def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
+        if any(m.category == "triggers" and m.feature("convoy") and m.start >= q.end and
+               self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start) + 1
+               for m in mentions):
+            return None  # "three Turkish military convoys": convoys are counted
         for m in mentions:
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW and (
                     (m.category == "cues" and m.value in ("attack", "casualty")) or
@@ -109,7 +113,7 @@ class ForceLevelReader:
             return False
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy") and \
-                    not self._kept_by(q, m):
+                    not self._kept_by(q, m) and not self.ctx.states_a_presence(m):
                 if self._gap_past_apposition(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False

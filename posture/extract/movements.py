@@ -99,7 +99,8 @@ class MovementReader:
         found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
                  and not self._figurative(m, mentions) and not self._attacked(m, mentions)
-                 and not self._leaves_someone(m, mentions) and not self._in_compound(m)]
+                 and not self._leaves_someone(m, mentions) and not self._in_compound(m)
+                 and not self.ctx.states_a_presence(m)]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
@@ -307,6 +308,11 @@ class MovementReader:
                     keep_role = True
                     if in_clause_break:  # "قواعدها التي تقع في الحسكة": the relative clause says where they are
                         in_clause_break, role = False, last_role_before_break
+                elif m.value == "speech" and m.start > trigger.start and self._opens_report(m):
+                    # "..., مشيراً إلى أن قطعات الجيش ستتولى مسك الحدود حتى ربيعة", "adding that ...": what was
+                    # said next is another proposition
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
                 elif m.value == "modal" and m.start > trigger.start and not m.feature("scope"):
                     # "توجه نحو خراب الجير، على أن يتوزع جزء منه على الشدادي", "تمهيداً لشحنها إلى روسيا"
                     last_role_before_break, clause_break_end = last_role, m.end
@@ -351,13 +357,14 @@ class MovementReader:
                     role = attached_role
                 locator_next = False
             attached = role
-            if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION) and \
+            if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION, "modifier") and \
                     not self._coordinated(m):
                 if placed_before and last_role in (ORIGIN, DESTINATION) and \
                         self.ctx.place(self.ctx.broad_alternative(refs[0]).place_id).place_kind == "point" and \
                         any(self.ctx.place(r.place_id).place_kind == "point" for _, r in last_placed):
                     continue  # "في بلدة قوقفين بجبل الزاوية": the mountain only locates the village
-                attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
+                if attached != "modifier":
+                    attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
             if attached == "skip" or in_clause_break or self._names_a_border(m):
@@ -371,6 +378,10 @@ class MovementReader:
                 last_placed.append((final, ref))
             last_role, placed_before, last_place_end = final, True, m.end
             keep_role = False
+
+    def _opens_report(self, verb: Mention) -> bool:
+        """A reporting verb followed by what it reports ("مشيراً إلى أن", "adding that")."""
+        return any(w in self.doc.morph.complementizers for w in self.doc.text[verb.end:verb.end + 20].split()[:2])
 
     def _only_areas(self, placed: list[tuple[str, PlaceRef]]) -> bool:
         return bool(placed) and all(_is_area(self.ctx.place(ref.place_id)) for _, ref in placed)
@@ -748,9 +759,11 @@ class MovementReader:
         جواً إلى الكويت", "while ...") is another movement."""
         if trigger.value != "other" or trigger.feature("dir") != "move" or trigger.feature("convoy"):
             return False
-        return not trigger.feature("causative") or not any(
-            c.category == "cues" and c.value == "clause_break" and previous.end <= c.start < trigger.start
-            for c in self.doc.within(self.doc.mentions, previous.end, trigger.start))
+        breaks = [c for c in self.doc.within(self.doc.mentions, previous.end, trigger.start)
+                  if c.category == "cues" and c.value == "clause_break"]
+        if any(c.feature("while") for c in breaks):
+            return False  # "..., while a convoy of thirty armoured vehicles drove north": another movement
+        return not trigger.feature("causative") or not breaks
 
     def _purpose(self, trigger: Mention) -> bool:
         """"deployed X to bolster troops", "استخدمت طائرات لنقل": an infinitive of purpose of the movement before."""
@@ -908,6 +921,10 @@ class MovementReader:
     def _substantial(self, frame: Frame) -> bool:
         """Enough to be a movement: a specific place, or an area with something that moved,
         or no place but equipment counted."""
+        if frame.trigger.feature("convoy") and not frame.assets and any(
+                q.value is not None and q.value >= 2 and q.end <= frame.trigger.start and
+                self.doc.tokens_between(q.end, frame.trigger.start) == 0 for q in self.doc.quantities):
+            return False  # "حركة ثلاثة أرتال عسكرية", "three convoys": a list of movements told next, not one
         if frame.has_point_place(self.ctx):
             return True
         if frame.trigger.feature("needs_place") and not frame.places:
