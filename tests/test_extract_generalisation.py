@@ -366,6 +366,11 @@ SOURCE_CASES = [
     ("a source named in the figure's own clause, ar", "ar",
      "موسكو - ولم تعلن وزارة الدفاع الروسية عن أي انسحاب، فيما نقلت وكالة تاس عن مصدر أن مصير القاعدتين في "
      "حميميم وطرطوس قيد البحث.", {2: "tass"}),
+    ("the speaker before 'that', not the subject after it, en", "en",
+     "BEIRUT - U.S. officials told Reuters that the Pentagon could cut the number of troops in Syria to about 1,000.",
+     {1000: "us_officials"}),
+    ("a ministry that recalled a figure, en", "en",
+     "ANKARA - Türkiye maintains twelve observation posts in Idlib, the National Defence Ministry recalled.", {12: "turkish_mod"}),
     ("who the source told is not the source, en", "en",
      "KOBANI - Local sources told North Press that about 2,000 U.S. troops are in Syria.", {2000: "local_sources"}),
 ]

@@ -452,12 +452,10 @@ class ArticleContext:
         # وكالة تاس عن مصدر أن مصير القاعدتين"), before what it said
         clause_start = max([b for b in breaks if b < position], default=sentence.start)
         if clause_start > sentence.start:
-            own = [m for m in earlier if m.start > clause_start and not any(
-                c.category == "cues" and c.value == "clause_break" and m.end <= c.start < position and c.start != clause_start
-                for c in mentions)]
-            reported = [w for w in self.doc.text[clause_start:position].split() if w in self.doc.morph.complementizers]
-            if own and reported:
-                return own[0].value
+            own = [m for m in earlier if m.start > clause_start and
+                   any(w in self.doc.morph.complementizers for w in self.doc.text[m.end:position].split())]
+            if own:
+                return own[0].value  # the one who says it, before "أن"/"that"
         return self.source_of(sentence)
 
     def source_of(self, sentence: Sentence) -> str | None:
