@@ -537,7 +537,7 @@ class _Scanner:
 
     def at(self, i: int) -> _Hit | None:
         """The longest expression starting at token i (the first rule's on a tie)."""
-        if not self.t.is_digits(i) and not any(form in self.starters for form, _ in self.t.forms(i)):
+        if not self.t.is_digits(i) and not self.t.has_form(i, self.starters):
             return None
         best = None
         for rule in self.RULES:
@@ -565,12 +565,19 @@ class _Scanner:
         return found
 
 
+def scan_dates(folded: str, lang: str, published: date | None) -> tuple[list[DateMention], list[tuple[int, int]]]:
+    """``find_dates`` and ``time_expression_spans`` of one text in one scan. (Where an expression
+    starts and ends never depends on the publication date, only what it resolves to does.)"""
+    hits = _Scanner(folded, table_language(lang, "time.tsv"), published).scan()
+    return ([DateMention(h.start, h.end, h.date, h.precision, h.relative) for h in hits if h.date is not None],
+            [(h.start, h.end) for h in hits])
+
+
 def find_dates(folded: str, lang: str, published: date | None) -> list[DateMention]:
     """Every resolvable time expression in ``folded`` text, sorted and non-overlapping."""
-    hits = _Scanner(folded, table_language(lang, "time.tsv"), published).scan()
-    return [DateMention(h.start, h.end, h.date, h.precision, h.relative) for h in hits if h.date is not None]
+    return scan_dates(folded, lang, published)[0]
 
 
 def time_expression_spans(folded: str, lang: str) -> list[tuple[int, int]]:
     """Spans of every time expression, resolvable or not (their numbers are not counts)."""
-    return [(h.start, h.end) for h in _Scanner(folded, table_language(lang, "time.tsv"), None).scan()]
+    return scan_dates(folded, lang, None)[1]

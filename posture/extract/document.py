@@ -7,9 +7,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from posture.extract.dates import DateMention, find_dates
+from posture.extract.dates import DateMention, find_dates, scan_dates
 from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
 from posture.extract.numbers import Quantity, find_quantities
+from posture.extract.wordtables import table_language
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
 # A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
@@ -218,9 +219,20 @@ def _place_slots_only(mentions: list[Mention], text: str, folded: NormalisedText
     return kept
 
 
+def _dates_and_quantities(text: str, language: str, published: date | None
+                          ) -> tuple[list[DateMention], list[Quantity]]:
+    """One scan for time expressions serves both: the dates, and the spans whose numbers are not counts."""
+    numbers_language = table_language(language, "numbers.tsv")
+    if table_language(numbers_language, "time.tsv") != table_language(language, "time.tsv"):
+        return find_dates(text, language, published), find_quantities(text, language)
+    dates, time_spans = scan_dates(text, language, published)
+    return dates, find_quantities(text, language, time_spans)
+
+
 def prepare(article_id: str, body: str, language: str, published: date | None, matcher: Matcher) -> Document:
     folded = normalise_for_matching(body)
     text = folded.text
+    dates, quantities = _dates_and_quantities(text, language, published)
     return Document(
         article_id=article_id,
         language=language,
@@ -229,7 +241,7 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         folded=folded,
         sentences=split_sentences(text),
         mentions=_place_slots_only(matcher.find(text), text, folded, body),
-        quantities=find_quantities(text, language),
-        dates=find_dates(text, language, published),
+        quantities=quantities,
+        dates=dates,
         _token_starts=[m.start() for m in _TOKEN.finditer(text)],
     )
