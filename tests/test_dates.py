@@ -1,10 +1,11 @@
 """Time expressions resolved against the publication date: one row per phenomenon (contract section 3)."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from posture.extract.dates import find_dates, period_start, shift, time_expression_spans
+from posture.extract.dates import _Scanner, find_dates, period_start, scan_dates, shift, time_expression_spans
 from posture.text.normalize import normalise_for_matching
 
 SATURDAY = date(2025, 5, 3)  # publication dates used below
@@ -226,3 +227,39 @@ def test_a_coarse_date_is_the_first_day_of_its_period(day, precision, start):
 ])
 def test_shifting_dates(day, unit, n, expected):
     assert shift(day, unit, n) == expected
+
+
+# ------------------------------------------------------------------ the scanner's shortcuts
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _real_texts() -> list[tuple[str, str]]:
+    """(language, folded text) of every bundled article and of a few generated ones."""
+    from bench.generate import World, generate_article
+
+    paths = sorted([*FIXTURES.glob("practice*/*.txt"), *(Path(__file__).parent.parent / "corpus").rglob("*.txt")])
+    texts = [(p.name[:2] if p.name[:2] in ("ar", "en") else "ar", p.read_text(encoding="utf-8")) for p in paths]
+    world = World()
+    texts += [(lang, generate_article(world, 11, i, lang).text) for i in range(40) for lang in ("ar", "en")]
+    texts += [(lang, text) for lang, _, text, *_ in CASES]
+    return [(lang, normalise_for_matching(text).text) for lang, text in texts]
+
+
+def test_a_rule_skipped_at_a_token_would_have_found_nothing_there(monkeypatch):
+    """The scanner tries at each token only the rules its words can open (``RULE_OPENERS``): trying
+    every rule everywhere finds the same expressions."""
+    texts = _real_texts()
+    assert len(texts) > 100
+    fast = [scan_dates(text, lang, published) for lang, text in texts for published in (SATURDAY, None)]
+    monkeypatch.setattr(_Scanner, "rules_at", lambda self, i: _Scanner.RULES)
+    assert [scan_dates(text, lang, published) for lang, text in texts for published in (SATURDAY, None)] == fast
+
+
+def test_where_an_expression_lies_does_not_depend_on_the_publication_date():
+    """Numbers inside time expressions are not counts: the spans are read once, with the publication
+    date, and serve both (``scan_dates``)."""
+    for lang, text in _real_texts():
+        spans = time_expression_spans(text, lang)
+        for published in (SATURDAY, FRIDAY, date(2019, 12, 31), date(2024, 2, 29)):
+            assert scan_dates(text, lang, published)[1] == spans

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -129,6 +130,12 @@ def _starters(lang: str) -> frozenset[str]:
                       *numbers.index.get("unit", {}), *numbers.index.get("qualifier", {})])
 
 
+@cache
+def _rules_by_word(lang: str) -> dict[str, tuple[str, ...]]:
+    """The memo of ``_Scanner.rules_at``: the rules a word can open depend on the word alone."""
+    return {}
+
+
 class _Scanner:
     def __init__(self, text: str, lang: str, published: date | None):
         self.lang, self.published = lang, published
@@ -139,6 +146,7 @@ class _Scanner:
         self.anchor: tuple[date, str] | None = None  # the last date told
         self.starters = _starters(lang)
         self.previous: _Hit | None = None  # the last expression read
+        self._rules_by_word = _rules_by_word(lang)
 
     # ------------------------------------------------------------ lookups
 
@@ -535,12 +543,45 @@ class _Scanner:
     RULES = ("numeric", "with_part", "quarter", "day_month", "month_first", "weekday", "anchor_day",
              "relative_day", "hours", "offset", "relative_period", "year")
 
+    # What each rule needs at its first token to find anything: digits, or a reading of one of these
+    # kinds (of time.tsv; "numbers:" of numbers.tsv). Checked by tests/test_dates.py on real texts.
+    RULE_OPENERS = {
+        "numeric": (True, ()),
+        "with_part": (False, ("part",)),
+        "quarter": (False, ("quarter",)),
+        "day_month": (True, ("ordinal",)),
+        "month_first": (False, ("month_word", "month")),
+        "weekday": (False, ("weekday",)),
+        "anchor_day": (False, ("anchor_day",)),
+        "relative_day": (False, ("relative_day",)),
+        "hours": (True, ("numbers:qualifier", "offset_before", "numbers:unit", "count_word")),
+        "offset": (True, ("offset_before", "numbers:unit", "count_word", "unit")),
+        "relative_period": (False, ("relative_period",)),
+        "year": (False, ("year_word", "year_cue")),
+    }
+
+    def rules_at(self, i: int) -> tuple[str, ...]:
+        """The rules that can find something at token i, in the order of ``RULES``."""
+        word = self.t.words[i]
+        rules = self._rules_by_word.get(word)
+        if rules is None:
+            if self.t.digit[i]:
+                rules = tuple(r for r in self.RULES if self.RULE_OPENERS[r][0])
+            else:
+                kinds = {*self.w.readings(word, self.t.proclitics),
+                         *(f"numbers:{k}" for k in self.numbers.readings(word, self.t.proclitics))}
+                rules = tuple(r for r in self.RULES if kinds.intersection(self.RULE_OPENERS[r][1]))
+            if len(self._rules_by_word) >= 100_000:
+                self._rules_by_word.clear()
+            self._rules_by_word[word] = rules
+        return rules
+
     def at(self, i: int) -> _Hit | None:
         """The longest expression starting at token i (the first rule's on a tie)."""
         if not self.t.is_digits(i) and not self.t.has_form(i, self.starters):
             return None
         best = None
-        for rule in self.RULES:
+        for rule in self.rules_at(i):
             found = getattr(self, rule)(i)
             if found and (best is None or found.end > best.end):
                 best = _Hit(*(found.start, found.end, found.next_token, found.date, found.precision,
@@ -549,11 +590,13 @@ class _Scanner:
 
     def scan(self) -> list[_Hit]:
         found: list[_Hit] = []
-        i = 0
-        while i < len(self.t):
+        openers = self.t.openers(self.starters)  # at() finds nothing at any other token
+        k = 0
+        while k < len(openers):
+            i = openers[k]
             hit = self.at(i)
             if hit is None:
-                i += 1
+                k += 1
                 continue
             if found and hit.start < found[-1].end:  # a lookback reached into the last expression
                 hit = _Hit(found[-1].end, hit.end, hit.next_token, hit.date, hit.precision, hit.relative, hit.rule)
@@ -561,7 +604,7 @@ class _Scanner:
             self.previous = hit
             if hit.date is not None:
                 self.anchor = (hit.date, hit.precision)
-            i = max(hit.next_token, i + 1)
+            k = bisect_left(openers, max(hit.next_token, i + 1), k + 1)
         return found
 
 

@@ -32,10 +32,6 @@ _DATE_LINE_WORDS = 8  # a date line is short: "الاثنين، 12 أيلول 20
 _PARAGRAPH_WORDS = 10  # after the date line, a line this long is the first paragraph
 
 
-def _start(item) -> int:
-    return item.start
-
-
 @dataclass(frozen=True)
 class Sentence:
     index: int
@@ -59,6 +55,7 @@ class Document:
     _token_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
     _places: list[Mention] | None = None
+    _item_starts: dict[int, tuple[list, list[int]]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -77,7 +74,15 @@ class Document:
 
     def within(self, items, start: int, end: int):
         """The items (sorted by start: mentions, quantities, dates) that start in [start, end)."""
-        return items[bisect_left(items, start, key=_start):bisect_left(items, end, key=_start)]
+        starts = self._starts_of(items)
+        return items[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def _starts_of(self, items) -> list[int]:
+        """The starts of a list of items, made once per list (the readers ask about the same few lists)."""
+        known = self._item_starts.get(id(items))
+        if known is None or known[0] is not items:
+            known = self._item_starts[id(items)] = (items, [item.start for item in items])
+        return known[1]
 
     def in_sentence(self, items, sentence: Sentence):
         return self.within(items, sentence.start, sentence.end)

@@ -10,6 +10,7 @@ Overlapping hits are resolved longest first.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -93,6 +94,10 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_WORD_RUN = re.compile(r"\w*")  # \w is exactly _is_word_char
+_MEMO_LIMIT = 100_000  # memoised readings of a word with its clitics, dropped whole when this many
+
+
 class Matcher:
     def __init__(self, lexicon: Lexicon, place_forms: list[tuple[str, str]],
                  common_forms: list[tuple[str, str]] = ()):
@@ -120,8 +125,9 @@ class Matcher:
 
         self._automaton = ahocorasick.Automaton()
         for key, items in patterns.items():
-            self._automaton.add_word(key, (key, tuple(items)))
+            self._automaton.add_word(key, (key, tuple(items), _is_word_char(key[0]), _is_word_char(key[-1])))
         self._automaton.make_automaton()
+        self._memo: dict[tuple[str, str, str], tuple[tuple[_Pattern, bool, bool], ...]] = {}
 
     def _add_variants(self, add, surface: str, category: str, value: str, entry: Entry | None,
                       place_ids: tuple[str, ...], pos: str) -> None:
@@ -192,51 +198,65 @@ class Matcher:
             return suffix in m.name_suffixes, False
         return suffix == "", False
 
-    def find(self, text: str) -> list[Mention]:
-        candidates: list[Mention] = []
-        n = len(text)
-        for end_index, (key, items) in self._automaton.iter(text):
-            core_start, core_end = end_index - len(key) + 1, end_index + 1
-            token_start = core_start
-            while token_start > 0 and _is_word_char(text[token_start - 1]):
-                token_start -= 1
-            token_end = core_end
-            if _is_word_char(key[-1]):
-                while token_end < n and _is_word_char(text[token_end]):
-                    token_end += 1
-            prefix, suffix = text[token_start:core_start], text[core_end:token_end]
-            if not _is_word_char(key[0]) and prefix:
-                continue
-            if len(prefix) > 4 or len(suffix) > 4:
-                continue
+    def _readings(self, key: str, items: tuple[_Pattern, ...], prefix: str, suffix: str
+                  ) -> tuple[tuple[_Pattern, bool, bool], ...]:
+        """(pattern, future, dual) of each pattern of ``key`` that its clitics allow, memoised:
+        the same word with the same clitics reads the same everywhere."""
+        found = self._memo.get((key, prefix, suffix))
+        if found is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            readings = []
             for p in items:
                 ok_prefix, future = self._prefix_ok(prefix, p)
                 if not ok_prefix:
                     continue
                 ok_suffix, dual = self._suffix_ok(suffix, p)
-                if not ok_suffix:
-                    continue
-                dual = dual or p.dual_form
-                candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
-                                          core_start, core_end, prefix, suffix, dual, future, p.common))
-        return _resolve_overlaps(candidates)
+                if ok_suffix:
+                    readings.append((p, future, dual or p.dual_form))
+            found = self._memo[(key, prefix, suffix)] = tuple(readings)
+        return found
+
+    def find(self, text: str) -> list[Mention]:
+        # A candidate is a tuple that sorts as _resolve_overlaps ranks hits: longest core first, then
+        # shortest ending, then position and category, then the order found (a stable sort).
+        candidates: list[tuple] = []
+        n = len(text)
+        backwards = text[::-1]  # the word characters before a hit are a match after it in reverse
+        word_run = _WORD_RUN.match
+        for end_index, (key, items, opens_word, closes_word) in self._automaton.iter(text):
+            core_start, core_end = end_index - len(key) + 1, end_index + 1
+            token_start = core_start - (word_run(backwards, n - core_start).end() - (n - core_start))
+            if token_start < core_start and not opens_word:
+                continue
+            token_end = word_run(text, core_end).end() if closes_word else core_end
+            if core_start - token_start > 4 or token_end - core_end > 4:
+                continue
+            prefix, suffix = text[token_start:core_start], text[core_end:token_end]
+            for p, future, dual in self._readings(key, items, prefix, suffix):
+                candidates.append((core_start - core_end, len(suffix), token_start, p.category, len(candidates),
+                                   core_start, core_end, token_end, prefix, suffix, p, future, dual))
+        return [Mention(p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
+                        dual, future, p.common)
+                for _, _, start, _, _, core_start, core_end, end, prefix, suffix, p, future, dual
+                in _resolve_overlaps(candidates, n)]
 
 
-def _resolve_overlaps(candidates: list[Mention]) -> list[Mention]:
+def _resolve_overlaps(candidates: list[tuple], length: int) -> list[tuple]:
     """Keep the longest hits; among equal spans keep every category (a word can be two things)."""
-    ranked = sorted(candidates, key=lambda c: (-(c.core_end - c.core_start), len(c.suffix), c.start, c.category))
-    taken: list[Mention] = []
-    owner: dict[int, tuple[int, int]] = {}  # character -> core span of the hit that holds it
+    taken: list[tuple] = []
+    owner = [0] * (length + 1)  # character -> the core span of the hit that holds it (0: none)
     kept_values: set[tuple[int, int, str, str]] = set()
-    for c in ranked:
-        span = (c.core_start, c.core_end)
-        if any(owner.get(i, span) != span for i in range(c.core_start, c.core_end)):
+    for c in sorted(candidates):
+        core_start, core_end, p = c[5], c[6], c[10]
+        span = core_start * (length + 1) + core_end + 1
+        held = owner[core_start:core_end]
+        if held.count(0) + held.count(span) != len(held):
             continue  # overlaps a longer hit (or an equal-length one on another span)
         # Same word matched twice in one category (e.g. with and without an ending): keep the first.
-        if (*span, c.category, c.value) in kept_values:
+        if (core_start, core_end, p.category, p.value) in kept_values:
             continue
-        kept_values.add((*span, c.category, c.value))
+        kept_values.add((core_start, core_end, p.category, p.value))
         taken.append(c)
-        for i in range(c.core_start, c.core_end):
-            owner[i] = span
-    return sorted(taken, key=lambda m: (m.start, m.category))
+        owner[core_start:core_end] = [span] * (core_end - core_start)
+    return sorted(taken, key=lambda c: (c[2], c[3]))

@@ -336,12 +336,14 @@ class _Scanner:
 
     def scan(self) -> list[Quantity]:
         found: list[Quantity] = []
-        i = 0
-        while i < len(self.t):
+        openers = self.t.openers(self.w.starters, self.w.proclitics_and_articles)  # at() finds nothing elsewhere
+        k = 0
+        while k < len(openers):
+            i = openers[k]
             q, nxt = self.at(i)
             if q is not None:
                 found.append(q)
-            i = max(nxt, i + 1)
+            k = bisect_left(openers, max(nxt, i + 1), k + 1)
         return found
 
 

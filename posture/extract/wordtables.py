@@ -62,6 +62,7 @@ class WordTable:
         return found
 
 
+@cache  # like the tables themselves (``word_table``), looked up once per process
 def table_language(lang: str, name: str) -> str:
     """``lang`` when it has the table, else English (the fallback language of the extractor)."""
     return lang if (LEXICON_DIR / lang / name).exists() else "en"
@@ -187,6 +188,11 @@ class Tokens:
     def has_form(self, i: int, words: frozenset[str], prefixes: tuple[str, ...] | None = None) -> bool:
         """Whether a reading of token i (``forms``) is one of ``words``."""
         return has_form_in(self.word(i), self.proclitics if prefixes is None else prefixes, words)
+
+    def openers(self, words: frozenset[str], prefixes: tuple[str, ...] | None = None) -> list[int]:
+        """The tokens that are digits or have a reading in ``words``: where a scan can start something."""
+        prefixes = self.proclitics if prefixes is None else prefixes
+        return [i for i, (w, d) in enumerate(zip(self.words, self.digit)) if d or has_form_in(w, prefixes, words)]
 
     def phrase(self, i: int, table: WordTable, kind: str, prefixes: tuple[str, ...] | None = None
                ) -> Phrase | None:
