@@ -6,11 +6,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from posture.extract.dates import DateMention, find_dates, scan_dates
 from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
 from posture.extract.numbers import Quantity, find_quantities
-from posture.extract.wordtables import table_language
+from posture.extract.wordtables import split_tokens, table_language
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
 # A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
@@ -20,7 +21,7 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"
     r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
 )
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"(\w+)", re.UNICODE)
 _CLAUSE_COMMA = re.compile(r",(?!\d)")  # a comma between clauses, not the one in "2,000"
 _WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
@@ -56,6 +57,7 @@ class Document:
     _sentence_starts: list[int] = field(default_factory=list)
     _places: list[Mention] | None = None
     _item_starts: dict[int, tuple[list, list[int]]] = field(default_factory=dict)
+    _sentence_bounds: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -78,14 +80,22 @@ class Document:
         return items[bisect_left(starts, start):bisect_left(starts, end)]
 
     def _starts_of(self, items) -> list[int]:
-        """The starts of a list of items, made once per list (the readers ask about the same few lists)."""
+        """The starts of a list of items, made once per list (the readers ask about the same few lists,
+        which nothing changes once the document is prepared). The list is kept, so its id stays its own."""
         known = self._item_starts.get(id(items))
         if known is None or known[0] is not items:
             known = self._item_starts[id(items)] = (items, [item.start for item in items])
         return known[1]
 
     def in_sentence(self, items, sentence: Sentence):
-        return self.within(items, sentence.start, sentence.end)
+        """The items that start in a sentence (the readers ask this of each sentence many times)."""
+        key = (id(items), sentence.start, sentence.end)
+        bounds = self._sentence_bounds.get(key)
+        if bounds is None:
+            starts = self._starts_of(items)
+            bounds = self._sentence_bounds[key] = (bisect_left(starts, sentence.start),
+                                                   bisect_left(starts, sentence.end))
+        return items[bounds[0]:bounds[1]]
 
     def near(self, mention) -> list[Mention]:
         """The mentions of the sentence a mention is in: where its neighbours are looked for."""
@@ -99,7 +109,7 @@ class Document:
         o_start += text.find(stripped) if stripped else 0
         return o_start, o_start + len(stripped), stripped
 
-    @property
+    @cached_property
     def morph(self) -> Morphology:
         return load_morphology(self.language)
 
@@ -248,5 +258,5 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         mentions=_place_slots_only(matcher.find(text), text, folded, body),
         quantities=quantities,
         dates=dates,
-        _token_starts=[m.start() for m in _TOKEN.finditer(text)],
+        _token_starts=split_tokens(_TOKEN, text)[2],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 
 import ahocorasick
@@ -74,7 +74,23 @@ class Mention:
     common: bool = False  # a place name that is also an ordinary word (القائم): a place only in a place's slot
 
     def feature(self, key: str, default: str | None = None) -> str | None:
-        return self.entry.feature(key, default) if self.entry else default
+        if self.entry is None:
+            return default
+        for k, v in self.entry.features:  # (Entry.feature, inlined: the readers ask this very often)
+            if k == key:
+                return v
+        return default
+
+
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+
+
+def _mention(values: tuple) -> Mention:
+    """``Mention(*values)`` without the frozen dataclass's __init__, which sets each field through
+    object.__setattr__ (a fifth of the matcher's time): the same fields, equality and hash."""
+    mention = object.__new__(Mention)
+    mention.__dict__.update(zip(_MENTION_FIELDS, values))
+    return mention
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,9 @@ class Matcher:
 
     def _readings(self, key: str, items: tuple[_Pattern, ...], prefix: str, suffix: str
                   ) -> tuple[tuple[_Pattern, bool, bool], ...]:
-        """(pattern, future, dual) of each pattern of ``key`` that its clitics allow, memoised:
-        the same word with the same clitics reads the same everywhere."""
+        """(pattern, future, dual) of each pattern of ``key`` that its clitics allow, by category (in
+        the lexicon's order within one), one per category and value. Memoised: the same word with
+        the same clitics reads the same everywhere."""
         found = self._memo.get((key, prefix, suffix))
         if found is None:
             if len(self._memo) >= _MEMO_LIMIT:
@@ -214,13 +231,16 @@ class Matcher:
                 ok_suffix, dual = self._suffix_ok(suffix, p)
                 if ok_suffix:
                     readings.append((p, future, dual or p.dual_form))
+            readings.sort(key=lambda r: r[0].category)
+            seen: set[tuple[str, str]] = set()
+            # the same word matched twice in one category (e.g. with and without an ending): the first
+            readings = [r for r in readings if not ((r[0].category, r[0].value) in seen
+                                                     or seen.add((r[0].category, r[0].value)))]
             found = self._memo[(key, prefix, suffix)] = tuple(readings)
         return found
 
     def find(self, text: str) -> list[Mention]:
-        # A candidate is a tuple that sorts as _resolve_overlaps ranks hits: longest core first, then
-        # shortest ending, then position and category, then the order found (a stable sort).
-        candidates: list[tuple] = []
+        hits: list[tuple] = []
         n = len(text)
         backwards = text[::-1]  # the word characters before a hit are a match after it in reverse
         word_run = _WORD_RUN.match
@@ -233,30 +253,29 @@ class Matcher:
             if core_start - token_start > 4 or token_end - core_end > 4:
                 continue
             prefix, suffix = text[token_start:core_start], text[core_end:token_end]
-            for p, future, dual in self._readings(key, items, prefix, suffix):
-                candidates.append((core_start - core_end, len(suffix), token_start, p.category, len(candidates),
-                                   core_start, core_end, token_end, prefix, suffix, p, future, dual))
-        return [Mention(p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
-                        dual, future, p.common)
-                for _, _, start, _, _, core_start, core_end, end, prefix, suffix, p, future, dual
-                in _resolve_overlaps(candidates, n)]
+            readings = self._readings(key, items, prefix, suffix)
+            if readings:
+                # sorts as hits rank: longest core first, then shortest ending, position, category, order found
+                hits.append((core_start - core_end, token_end - core_end, token_start, readings[0][0].category,
+                             len(hits), core_start, core_end, token_end, prefix, suffix, readings))
+        # by position and category; among equal ones, by rank (then the order of the hit's readings)
+        kept = sorted((start, p.category, rank, order, p, future, dual, core_start, core_end, end, prefix, suffix)
+                      for rank, _, start, _, _, core_start, core_end, end, prefix, suffix, readings
+                      in _resolve_overlaps(hits, n) for order, (p, future, dual) in enumerate(readings))
+        return [_mention((p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
+                          dual, future, p.common))
+                for start, _, _, _, p, future, dual, core_start, core_end, end, prefix, suffix in kept]
 
 
-def _resolve_overlaps(candidates: list[tuple], length: int) -> list[tuple]:
-    """Keep the longest hits; among equal spans keep every category (a word can be two things)."""
+def _resolve_overlaps(hits: list[tuple], length: int) -> list[tuple]:
+    """Keep the longest hits (a hit keeps all its readings: a word can be two things). Each hit is
+    (its rank..., core_start, core_end, ...) from ``Matcher.find``; each keeps its rank in front."""
     taken: list[tuple] = []
-    owner = [0] * (length + 1)  # character -> the core span of the hit that holds it (0: none)
-    kept_values: set[tuple[int, int, str, str]] = set()
-    for c in sorted(candidates):
-        core_start, core_end, p = c[5], c[6], c[10]
-        span = core_start * (length + 1) + core_end + 1
-        held = owner[core_start:core_end]
-        if held.count(0) + held.count(span) != len(held):
+    owner = bytearray(length)  # 1: the character belongs to a hit already kept
+    for hit in sorted(hits):
+        core_start, core_end = hit[5], hit[6]
+        if owner.find(1, core_start, core_end) != -1:
             continue  # overlaps a longer hit (or an equal-length one on another span)
-        # Same word matched twice in one category (e.g. with and without an ending): keep the first.
-        if (core_start, core_end, p.category, p.value) in kept_values:
-            continue
-        kept_values.add((core_start, core_end, p.category, p.value))
-        taken.append(c)
-        owner[core_start:core_end] = [span] * (core_end - core_start)
-    return sorted(taken, key=lambda c: (c[2], c[3]))
+        owner[core_start:core_end] = b"\x01" * (core_end - core_start)
+        taken.append(((hit[0], hit[1], hit[4]), *hit[1:]))
+    return taken

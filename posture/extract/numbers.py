@@ -26,10 +26,9 @@ more_than -> [v+1, -]; at_least -> [v, -]; at_most -> [0, v]; range -> [X, Y].
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
 
 from posture.extract.wordtables import Tokens, WordTable, table_language, word_table
 
@@ -348,14 +347,12 @@ class _Scanner:
 
 
 def _overlapping(starts: list[int], ends: list[int], spans: list[tuple[int, int]]) -> list[bool]:
-    """For each token [start, end): whether it overlaps one of ``spans``."""
-    spans = sorted(spans)
-    span_starts = [a for a, _ in spans]
-    reach = list(accumulate((b for _, b in spans), max))  # reach[k]: the furthest end of spans[:k + 1]
-    out = []
-    for s, e in zip(starts, ends):
-        k = bisect_left(span_starts, e)  # spans[:k] start before the token ends
-        out.append(k > 0 and reach[k - 1] > s)
+    """For each token [start, end) (tokens in order, apart): whether it overlaps one of ``spans``."""
+    out = [False] * len(starts)
+    for a, b in spans:
+        first, stop = bisect_right(ends, a), bisect_left(starts, b)  # tokens that end after a, start before b
+        if first < stop:
+            out[first:stop] = [True] * (stop - first)
     return out
 
 

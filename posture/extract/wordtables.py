@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, not_
 
 from posture.extract.lexicon import LEXICON_DIR
 from posture.text.normalize import fold
@@ -123,29 +124,38 @@ class _Tokenized:
     joined: list[bool]  # token i follows token i-1 with only spaces between (words of one phrase)
 
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"(\d+(?:[.,]\d+)*|[^\W\d_]+)", re.UNICODE)
+
+
+def split_tokens(pattern: re.Pattern, text: str) -> tuple[list[str], list[str], list[int], list[int]]:
+    """(tokens, gaps, starts, ends) of the matches of ``pattern`` (one capturing group) in ``text``:
+    gaps[i] is the text before token i (gaps[len(tokens)] the text after the last). One regex pass;
+    the offsets are sums of lengths."""
+    parts = pattern.split(text)  # gap, token, gap, token, ..., gap
+    offsets = list(accumulate(map(len, parts)))  # offsets[k]: where parts[k] ends
+    return parts[1::2], parts[0::2], offsets[0:-1:2], offsets[1::2]
 
 
 @lru_cache(maxsize=2)
 def _tokenize(text: str) -> _Tokenized:
     """The tokens of a text, made once for the scanners that read it in turn (dates, then numbers)."""
-    words = _TOKEN.findall(text)
-    between = _TOKEN.split(text)  # what lies before, between and after the tokens
-    lengths = [0] * (2 * len(words) + 1)
-    lengths[0::2] = map(len, between)
-    lengths[1::2] = map(len, words)
-    offsets = list(accumulate(lengths))  # offsets[2i]: start of token i, offsets[2i+1]: its end
-    gaps = between[:-1]
+    words, gaps, starts, ends = split_tokens(_TOKEN, text)
+    gaps = gaps[:len(words)]
     if gaps:
         gaps[0] = ""
-    return _Tokenized(words, offsets[0:-1:2], offsets[1::2], gaps, [w[0].isdigit() for w in words],
-                      [i > 0 and not g.strip() for i, g in enumerate(gaps)])
+    joined = list(map(not_, map(str.strip, gaps)))
+    if joined:
+        joined[0] = False
+    return _Tokenized(words, starts, ends, gaps, list(map(str.isdigit, map(itemgetter(0), words))), joined)
+
+
+_OPENS: dict[tuple[tuple[str, ...], frozenset[str]], dict[str, bool]] = {}
 
 
 class Tokens:
     """Word and number tokens of folded text, with phrase lookup that allows proclitics."""
 
-    PATTERN = _TOKEN
+    PATTERN = _TOKEN  # (one capturing group: see ``split_tokens``)
 
     def __init__(self, text: str, proclitics: tuple[str, ...] = ()):
         self.text = text
@@ -192,7 +202,12 @@ class Tokens:
     def openers(self, words: frozenset[str], prefixes: tuple[str, ...] | None = None) -> list[int]:
         """The tokens that are digits or have a reading in ``words``: where a scan can start something."""
         prefixes = self.proclitics if prefixes is None else prefixes
-        return [i for i, (w, d) in enumerate(zip(self.words, self.digit)) if d or has_form_in(w, prefixes, words)]
+        memo = _OPENS.setdefault((prefixes, words), {})  # word -> whether it opens
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        for w in set(self.words).difference(memo):
+            memo[w] = w[0].isdigit() or has_form_in(w, prefixes, words)
+        return list(compress(range(self.n), map(memo.__getitem__, self.words)))
 
     def phrase(self, i: int, table: WordTable, kind: str, prefixes: tuple[str, ...] | None = None
                ) -> Phrase | None:
@@ -203,14 +218,17 @@ class Tokens:
         readings = table.readings(self.words[i], self.proclitics if prefixes is None else prefixes).get(kind)
         if readings is None:
             return None
+        # the word after, when a phrase can go on to it (most readings fail there)
+        after = self.words[i + 1] if i + 1 < self.n and self.joined[i + 1] and not self.digit[i + 1] else None
         for rest, surface, prefix in readings:
-            if not rest or self._follows(i, rest):
+            if not rest or (rest[0] == after and self._follows(i + 1, rest)):
                 return surface, table.kinds[kind][surface], i + 1 + len(rest), prefix
         return None
 
     def _follows(self, i: int, rest: tuple[str, ...]) -> bool:
+        """Whether the words after token i are rest[1:] (rest[0] is token i), each after spaces only."""
         n = self.n
-        for k, w in enumerate(rest, start=i + 1):
-            if k >= n or self.digit[k] or not self.joined[k] or self.words[k] != w:
+        for k in range(i + 1, i + len(rest)):
+            if k >= n or self.digit[k] or not self.joined[k] or self.words[k] != rest[k - i]:
                 return False
         return True
