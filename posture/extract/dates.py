@@ -131,8 +131,8 @@ def _starters(lang: str) -> frozenset[str]:
 
 
 @cache
-def _rules_by_word(lang: str) -> dict[str, tuple[str, ...]]:
-    """The memo of ``_Scanner.rules_at``: the rules a word can open depend on the word alone."""
+def _rules_by_word(lang: str) -> dict[tuple[str, str | None], tuple[str, ...]]:
+    """The memo of ``_Scanner.rules_at``: the rules a token can open depend on it and the next word alone."""
     return {}
 
 
@@ -561,19 +561,23 @@ class _Scanner:
     }
 
     def rules_at(self, i: int) -> tuple[str, ...]:
-        """The rules that can find something at token i, in the order of ``RULES``."""
-        word = self.t.words[i]
-        rules = self._rules_by_word.get(word)
+        """The rules that can find something at token i, in the order of ``RULES``: those whose
+        opening kinds have a phrase at i that is one word long or goes on with the next word."""
+        t = self.t
+        after = t.words[i + 1] if i + 1 < t.n and t.joined[i + 1] and not t.digit[i + 1] else None
+        key = (t.words[i], after)
+        rules = self._rules_by_word.get(key)
         if rules is None:
-            if self.t.digit[i]:
+            if t.digit[i]:
                 rules = tuple(r for r in self.RULES if self.RULE_OPENERS[r][0])
             else:
-                kinds = {*self.w.readings(word, self.t.proclitics),
-                         *(f"numbers:{k}" for k in self.numbers.readings(word, self.t.proclitics))}
+                kinds = {f"{name}{kind}" for name, table in (("", self.w), ("numbers:", self.numbers))
+                         for kind, readings in table.readings(t.words[i], t.proclitics).items()
+                         if any(not rest or rest[0] == after for rest, _, _ in readings)}
                 rules = tuple(r for r in self.RULES if kinds.intersection(self.RULE_OPENERS[r][1]))
             if len(self._rules_by_word) >= 100_000:
                 self._rules_by_word.clear()
-            self._rules_by_word[word] = rules
+            self._rules_by_word[key] = rules
         return rules
 
     def at(self, i: int) -> _Hit | None:

@@ -9,9 +9,9 @@ from datetime import date
 from functools import cached_property
 
 from posture.extract.dates import DateMention, find_dates, scan_dates
-from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
+from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology, word_runs
 from posture.extract.numbers import Quantity, find_quantities
-from posture.extract.wordtables import split_tokens, table_language
+from posture.extract.wordtables import table_language
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
 # A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
@@ -21,7 +21,6 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"
     r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
 )
-_TOKEN = re.compile(r"(\w+)", re.UNICODE)
 _CLAUSE_COMMA = re.compile(r",(?!\d)")  # a comma between clauses, not the one in "2,000"
 _WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
@@ -248,6 +247,7 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
     folded = normalise_for_matching(body)
     text = folded.text
     dates, quantities = _dates_and_quantities(text, language, published)
+    words = word_runs(text)
     return Document(
         article_id=article_id,
         language=language,
@@ -255,8 +255,8 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         body=body,
         folded=folded,
         sentences=split_sentences(text),
-        mentions=_place_slots_only(matcher.find(text), text, folded, body),
+        mentions=_place_slots_only(matcher.find(text, words), text, folded, body),
         quantities=quantities,
         dates=dates,
-        _token_starts=split_tokens(_TOKEN, text)[2],
+        _token_starts=words[0],
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, fields
 from functools import cache
 
 import ahocorasick
 
 from posture.extract.lexicon import LEXICON_DIR, Entry, Lexicon
+from posture.extract.wordtables import split_tokens
 from posture.text.normalize import fold
 
 PLACE = "place"
@@ -110,7 +112,13 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-_WORD_RUN = re.compile(r"\w*")  # \w is exactly _is_word_char
+_WORD_RUN = re.compile(r"(\w+)")  # \w is exactly _is_word_char
+
+
+def word_runs(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the runs of word characters of ``text``, in order."""
+    _, _, starts, ends = split_tokens(_WORD_RUN, text)
+    return starts, ends
 _MEMO_LIMIT = 100_000  # memoised readings of a word with its clitics, dropped whole when this many
 
 
@@ -239,17 +247,24 @@ class Matcher:
             found = self._memo[(key, prefix, suffix)] = tuple(readings)
         return found
 
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, words: tuple[list[int], list[int]] | None = None) -> list[Mention]:
+        """The mentions in folded ``text``. ``words``: the (starts, ends) of its runs of word characters
+        (``word_runs``), when the caller has them."""
         hits: list[tuple] = []
         n = len(text)
-        backwards = text[::-1]  # the word characters before a hit are a match after it in reverse
-        word_run = _WORD_RUN.match
+        starts, ends = words or word_runs(text)
         for end_index, (key, items, opens_word, closes_word) in self._automaton.iter(text):
             core_start, core_end = end_index - len(key) + 1, end_index + 1
-            token_start = core_start - (word_run(backwards, n - core_start).end() - (n - core_start))
+            # the word a hit is in: the run of word characters holding the one before it, or after it
+            k = bisect_right(starts, core_start - 1) - 1
+            token_start = starts[k] if k >= 0 and ends[k] >= core_start else core_start
             if token_start < core_start and not opens_word:
                 continue
-            token_end = word_run(text, core_end).end() if closes_word else core_end
+            token_end = core_end
+            if closes_word:
+                k = bisect_right(starts, core_end) - 1
+                if k >= 0 and ends[k] > core_end:
+                    token_end = ends[k]
             if core_start - token_start > 4 or token_end - core_end > 4:
                 continue
             prefix, suffix = text[token_start:core_start], text[core_end:token_end]
@@ -259,23 +274,23 @@ class Matcher:
                 hits.append((core_start - core_end, token_end - core_end, token_start, readings[0][0].category,
                              len(hits), core_start, core_end, token_end, prefix, suffix, readings))
         # by position and category; among equal ones, by rank (then the order of the hit's readings)
-        kept = sorted((start, p.category, rank, order, p, future, dual, core_start, core_end, end, prefix, suffix)
-                      for rank, _, start, _, _, core_start, core_end, end, prefix, suffix, readings
+        kept = sorted((start, p.category, shorter, ending, found, order, p, future, dual, core_start, core_end, end,
+                       prefix, suffix)
+                      for shorter, ending, start, _, found, core_start, core_end, end, prefix, suffix, readings
                       in _resolve_overlaps(hits, n) for order, (p, future, dual) in enumerate(readings))
         return [_mention((p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
                           dual, future, p.common))
-                for start, _, _, _, p, future, dual, core_start, core_end, end, prefix, suffix in kept]
+                for start, _, _, _, _, _, p, future, dual, core_start, core_end, end, prefix, suffix in kept]
 
 
 def _resolve_overlaps(hits: list[tuple], length: int) -> list[tuple]:
     """Keep the longest hits (a hit keeps all its readings: a word can be two things). Each hit is
-    (its rank..., core_start, core_end, ...) from ``Matcher.find``; each keeps its rank in front."""
+    (its rank..., core_start, core_end, ...) from ``Matcher.find``."""
     taken: list[tuple] = []
     owner = bytearray(length)  # 1: the character belongs to a hit already kept
     for hit in sorted(hits):
         core_start, core_end = hit[5], hit[6]
-        if owner.find(1, core_start, core_end) != -1:
-            continue  # overlaps a longer hit (or an equal-length one on another span)
-        owner[core_start:core_end] = b"\x01" * (core_end - core_start)
-        taken.append(((hit[0], hit[1], hit[4]), *hit[1:]))
+        if owner.find(1, core_start, core_end) == -1:  # else it overlaps a longer hit (or an equal one)
+            owner[core_start:core_end] = b"\x01" * (core_end - core_start)
+            taken.append(hit)
     return taken
