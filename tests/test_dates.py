@@ -1,12 +1,12 @@
 """Time expressions resolved against the publication date: one row per phenomenon (contract section 3)."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from posture.extract.dates import _Scanner, find_dates, period_start, scan_dates, shift, time_expression_spans
 from posture.text.normalize import normalise_for_matching
+from tests.sample_texts import folded_articles
 
 SATURDAY = date(2025, 5, 3)  # publication dates used below
 FRIDAY = date(2025, 4, 18)
@@ -231,19 +231,8 @@ def test_shifting_dates(day, unit, n, expected):
 
 # ------------------------------------------------------------------ the scanner's shortcuts
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
 def _real_texts() -> list[tuple[str, str]]:
-    """(language, folded text) of every bundled article and of a few generated ones."""
-    from bench.generate import World, generate_article
-
-    paths = sorted([*FIXTURES.glob("practice*/*.txt"), *(Path(__file__).parent.parent / "corpus").rglob("*.txt")])
-    texts = [(p.name[:2] if p.name[:2] in ("ar", "en") else "ar", p.read_text(encoding="utf-8")) for p in paths]
-    world = World()
-    texts += [(lang, generate_article(world, 11, i, lang).text) for i in range(40) for lang in ("ar", "en")]
-    texts += [(lang, text) for lang, _, text, *_ in CASES]
-    return [(lang, normalise_for_matching(text).text) for lang, text in texts]
+    return [*folded_articles(), *((lang, normalise_for_matching(text).text) for lang, _, text, *_ in CASES)]
 
 
 def test_a_rule_skipped_at_a_token_would_have_found_nothing_there(monkeypatch):

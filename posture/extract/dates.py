@@ -564,16 +564,13 @@ class _Scanner:
         """The rules that can find something at token i, in the order of ``RULES``: those whose
         opening kinds have a phrase at i that is one word long or goes on with the next word."""
         t = self.t
-        after = t.words[i + 1] if i + 1 < t.n and t.joined[i + 1] and not t.digit[i + 1] else None
-        key = (t.words[i], after)
+        key = (t.words[i], t.next_word(i))
         rules = self._rules_by_word.get(key)
         if rules is None:
             if t.digit[i]:
                 rules = tuple(r for r in self.RULES if self.RULE_OPENERS[r][0])
             else:
-                kinds = {f"{name}{kind}" for name, table in (("", self.w), ("numbers:", self.numbers))
-                         for kind, readings in table.readings(t.words[i], t.proclitics).items()
-                         if any(not rest or rest[0] == after for rest, _, _ in readings)}
+                kinds = {*t.kinds_at(i, self.w), *(f"numbers:{kind}" for kind in t.kinds_at(i, self.numbers))}
                 rules = tuple(r for r in self.RULES if kinds.intersection(self.RULE_OPENERS[r][1]))
             if len(self._rules_by_word) >= 100_000:
                 self._rules_by_word.clear()

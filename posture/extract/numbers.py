@@ -335,7 +335,10 @@ class _Scanner:
 
     def scan(self) -> list[Quantity]:
         found: list[Quantity] = []
-        openers = self.t.openers(self.w.starters, self.w.proclitics_and_articles)  # at() finds nothing elsewhere
+        # at() finds nothing at any other token: every phrase it looks for at i is one of these readings
+        prefixes = self.w.proclitics_and_articles
+        openers = [i for i in self.t.openers(self.w.starters, prefixes)
+                   if self.t.digit[i] or not self.t.kinds_at(i, self.w.table, prefixes).isdisjoint(_STARTING_KINDS)]
         k = 0
         while k < len(openers):
             i = openers[k]

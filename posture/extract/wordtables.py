@@ -35,6 +35,7 @@ class WordTable:
     by_first: dict[str, list[tuple[str, tuple[str, ...], str]]] = field(default_factory=dict)
     _readings: dict = field(default_factory=dict, compare=False, repr=False)
     _surface_sets: dict = field(default_factory=dict, compare=False, repr=False)
+    _kinds_opened: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, kind: str) -> dict[str, str]:
         return self.kinds.get(kind, {})
@@ -60,6 +61,18 @@ class WordTable:
             found = {kind: tuple(sorted(items, key=lambda r: -len(r[0]))) for kind, items in grouped.items()} \
                 if grouped else _NO_READINGS
             memo[(word, prefixes)] = found
+        return found
+
+    def kinds_opened(self, word: str, after: str | None, prefixes: tuple[str, ...]) -> frozenset[str]:
+        """The kinds of the readings of ``word`` that are one word long or go on with ``after``."""
+        memo = self._kinds_opened
+        found = memo.get((word, after, prefixes))
+        if found is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            found = memo[(word, after, prefixes)] = frozenset(
+                kind for kind, readings in self.readings(word, prefixes).items()
+                if any(not rest or rest[0] == after for rest, _, _ in readings))
         return found
 
 
@@ -209,6 +222,17 @@ class Tokens:
             memo[w] = w[0].isdigit() or has_form_in(w, prefixes, words)
         return list(compress(range(self.n), map(memo.__getitem__, self.words)))
 
+    def next_word(self, i: int) -> str | None:
+        """The word after token i when a phrase can go on to it (only spaces between, not digits)."""
+        return self.words[i + 1] if i + 1 < self.n and self.joined[i + 1] and not self.digit[i + 1] else None
+
+    def kinds_at(self, i: int, table: WordTable, prefixes: tuple[str, ...] | None = None) -> frozenset[str]:
+        """The kinds of ``table`` that may have a phrase at token i: those of its readings that are one
+        word long or go on with the next word (``phrase`` finds no other)."""
+        if not 0 <= i < self.n or self.digit[i]:
+            return frozenset()
+        return table.kinds_opened(self.words[i], self.next_word(i), self.proclitics if prefixes is None else prefixes)
+
     def phrase(self, i: int, table: WordTable, kind: str, prefixes: tuple[str, ...] | None = None
                ) -> Phrase | None:
         """(surface, value, next token, proclitic) of the longest phrase of ``kind`` at token i.
@@ -218,8 +242,7 @@ class Tokens:
         readings = table.readings(self.words[i], self.proclitics if prefixes is None else prefixes).get(kind)
         if readings is None:
             return None
-        # the word after, when a phrase can go on to it (most readings fail there)
-        after = self.words[i + 1] if i + 1 < self.n and self.joined[i + 1] and not self.digit[i + 1] else None
+        after = self.next_word(i)  # (most readings fail there)
         for rest, surface, prefix in readings:
             if not rest or (rest[0] == after and self._follows(i + 1, rest)):
                 return surface, table.kinds[kind][surface], i + 1 + len(rest), prefix
