@@ -258,5 +258,5 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         mentions=_place_slots_only(matcher.find(text, words), text, folded, body),
         quantities=quantities,
         dates=dates,
-        _token_starts=words[0],
+        _token_starts=words[1],
     )

@@ -115,10 +115,15 @@ def _is_word_char(ch: str) -> bool:
 _WORD_RUN = re.compile(r"(\w+)")  # \w is exactly _is_word_char
 
 
-def word_runs(text: str) -> tuple[list[int], list[int]]:
-    """(starts, ends) of the runs of word characters of ``text``, in order."""
-    _, _, starts, ends = split_tokens(_WORD_RUN, text)
-    return starts, ends
+WordRuns = tuple[list[str], list[int], list[int]]
+
+
+def word_runs(text: str) -> WordRuns:
+    """(runs, starts, ends) of the runs of word characters of ``text``, in order."""
+    runs, _, starts, ends = split_tokens(_WORD_RUN, text)
+    return runs, starts, ends
+
+
 _MEMO_LIMIT = 100_000  # memoised readings of a word with its clitics, dropped whole when this many
 
 
@@ -147,11 +152,18 @@ class Matcher:
         for form, ids in sorted(common_ids.items()):
             add(form, _Pattern(PLACE, form, None, tuple(sorted(set(ids))), "name", False, False, common=True))
 
-        self._automaton = ahocorasick.Automaton()
+        # Every key, and the keys that are not one word (a space or a sign in them): the others only
+        # ever match inside one token, and are looked for token by token (``_in_word``).
+        self._automaton, self._phrase_automaton = ahocorasick.Automaton(), ahocorasick.Automaton()
         for key, items in patterns.items():
-            self._automaton.add_word(key, (key, tuple(items), _is_word_char(key[0]), _is_word_char(key[-1])))
+            value = (key, tuple(items), _is_word_char(key[0]), _is_word_char(key[-1]))
+            self._automaton.add_word(key, value)
+            if not _WORD_RUN.fullmatch(key):
+                self._phrase_automaton.add_word(key, value)
         self._automaton.make_automaton()
+        self._phrase_automaton.make_automaton()
         self._memo: dict[tuple[str, str, str], tuple[tuple[_Pattern, bool, bool], ...]] = {}
+        self._words_memo: dict[str, tuple[tuple, ...]] = {}
 
     def _add_variants(self, add, surface: str, category: str, value: str, entry: Entry | None,
                       place_ids: tuple[str, ...], pos: str) -> None:
@@ -247,15 +259,40 @@ class Matcher:
             found = self._memo[(key, prefix, suffix)] = tuple(readings)
         return found
 
-    def find(self, text: str, words: tuple[list[int], list[int]] | None = None) -> list[Mention]:
-        """The mentions in folded ``text``. ``words``: the (starts, ends) of its runs of word characters
-        (``word_runs``), when the caller has them."""
+    def _in_word(self, word: str) -> tuple[tuple, ...]:
+        """(core start, core end, prefix, suffix, readings) of each hit of a key made of word characters
+        inside a run of word characters, which is its whole token: the same in every text, memoised."""
+        found = self._words_memo.get(word)
+        if found is None:
+            if len(self._words_memo) >= _MEMO_LIMIT:
+                self._words_memo.clear()
+            hits = []
+            for end_index, (key, items, _, _) in self._automaton.iter(word):
+                core_start, core_end = end_index - len(key) + 1, end_index + 1
+                if core_start <= 4 and len(word) - core_end <= 4:
+                    prefix, suffix = word[:core_start], word[core_end:]
+                    readings = self._readings(key, items, prefix, suffix)
+                    if readings:
+                        hits.append((core_start, core_end, prefix, suffix, readings))
+            found = self._words_memo[word] = tuple(hits)
+        return found
+
+    def find(self, text: str, words: WordRuns | None = None) -> list[Mention]:
+        """The mentions in folded ``text``. ``words``: its ``word_runs``, when the caller has them."""
+        # A hit sorts as hits rank: longest core first, then shortest ending, position, category, and
+        # where it ends (which tells apart any two hits equal in the rest).
         hits: list[tuple] = []
         n = len(text)
-        starts, ends = words or word_runs(text)
-        for end_index, (key, items, opens_word, closes_word) in self._automaton.iter(text):
+        tokens, starts, ends = words or word_runs(text)
+        for token, token_start in zip(tokens, starts):  # keys of word characters: within one token
+            for core_start, core_end, prefix, suffix, readings in self._in_word(token):
+                core_start, core_end = token_start + core_start, token_start + core_end
+                hits.append((core_start - core_end, len(suffix), token_start, readings[0][0].category, core_end,
+                             core_start, core_end, token_start + len(token), prefix, suffix, readings))
+        phrase_hits = self._phrase_automaton.iter(text) if len(self._phrase_automaton) else ()  # none: no automaton
+        for end_index, (key, items, opens_word, closes_word) in phrase_hits:
+            # keys with a space or a sign ("u.s.", "al-tanf"): where they sit in their words
             core_start, core_end = end_index - len(key) + 1, end_index + 1
-            # the word a hit is in: the run of word characters holding the one before it, or after it
             k = bisect_right(starts, core_start - 1) - 1
             token_start = starts[k] if k >= 0 and ends[k] >= core_start else core_start
             if token_start < core_start and not opens_word:
@@ -270,13 +307,12 @@ class Matcher:
             prefix, suffix = text[token_start:core_start], text[core_end:token_end]
             readings = self._readings(key, items, prefix, suffix)
             if readings:
-                # sorts as hits rank: longest core first, then shortest ending, position, category, order found
                 hits.append((core_start - core_end, token_end - core_end, token_start, readings[0][0].category,
-                             len(hits), core_start, core_end, token_end, prefix, suffix, readings))
+                             core_end, core_start, core_end, token_end, prefix, suffix, readings))
         # by position and category; among equal ones, by rank (then the order of the hit's readings)
-        kept = sorted((start, p.category, shorter, ending, found, order, p, future, dual, core_start, core_end, end,
+        kept = sorted((start, p.category, shorter, ending, last, order, p, future, dual, core_start, core_end, end,
                        prefix, suffix)
-                      for shorter, ending, start, _, found, core_start, core_end, end, prefix, suffix, readings
+                      for shorter, ending, start, _, last, core_start, core_end, end, prefix, suffix, readings
                       in _resolve_overlaps(hits, n) for order, (p, future, dual) in enumerate(readings))
         return [_mention((p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
                           dual, future, p.common))
