@@ -57,6 +57,7 @@ class Document:
     _places: list[Mention] | None = None
     _item_starts: dict[int, tuple[list, list[int]]] = field(default_factory=dict)
     _sentence_bounds: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
+    _near: dict[int, list[Mention]] = field(default_factory=dict)  # by position: ``near``
 
     @property
     def text(self) -> str:
@@ -97,8 +98,12 @@ class Document:
         return items[bounds[0]:bounds[1]]
 
     def near(self, mention) -> list[Mention]:
-        """The mentions of the sentence a mention is in: where its neighbours are looked for."""
-        return self.in_sentence(self.mentions, self.sentence_of(mention.start))
+        """The mentions of the sentence a mention is in: where its neighbours are looked for (the same
+        list for every mention of a position: the readers only read it)."""
+        found = self._near.get(mention.start)
+        if found is None:
+            found = self._near[mention.start] = self.in_sentence(self.mentions, self.sentence_of(mention.start))
+        return found
 
     def original_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Folded span -> (start, end, text) in the body, trimmed of surrounding spaces and quotes."""

@@ -260,8 +260,9 @@ class Matcher:
         return found
 
     def _in_word(self, word: str) -> tuple[tuple, ...]:
-        """(core start, core end, prefix, suffix, readings) of each hit of a key made of word characters
-        inside a run of word characters, which is its whole token: the same in every text, memoised."""
+        """(-core length, ending length, category, core start, core end, word length, prefix, suffix,
+        readings) of each hit of a key made of word characters inside a run of word characters, which
+        is its whole token: the same in every text, memoised (``find`` adds where the word starts)."""
         found = self._words_memo.get(word)
         if found is None:
             if len(self._words_memo) >= _MEMO_LIMIT:
@@ -273,7 +274,8 @@ class Matcher:
                     prefix, suffix = word[:core_start], word[core_end:]
                     readings = self._readings(key, items, prefix, suffix)
                     if readings:
-                        hits.append((core_start, core_end, prefix, suffix, readings))
+                        hits.append((core_start - core_end, len(suffix), readings[0][0].category, core_start, core_end,
+                                     len(word), prefix, suffix, readings))
             found = self._words_memo[word] = tuple(hits)
         return found
 
@@ -284,11 +286,13 @@ class Matcher:
         hits: list[tuple] = []
         n = len(text)
         tokens, starts, ends = words or word_runs(text)
+        known = self._words_memo.get
         for token, token_start in zip(tokens, starts):  # keys of word characters: within one token
-            for core_start, core_end, prefix, suffix, readings in self._in_word(token):
-                core_start, core_end = token_start + core_start, token_start + core_end
-                hits.append((core_start - core_end, len(suffix), token_start, readings[0][0].category, core_end,
-                             core_start, core_end, token_start + len(token), prefix, suffix, readings))
+            in_word = known(token)
+            for shorter, ending, category, core_start, core_end, length, prefix, suffix, readings in (
+                    self._in_word(token) if in_word is None else in_word):
+                hits.append((shorter, ending, token_start, category, token_start + core_end, token_start + core_start,
+                             token_start + core_end, token_start + length, prefix, suffix, readings))
         phrase_hits = self._phrase_automaton.iter(text) if len(self._phrase_automaton) else ()  # none: no automaton
         for end_index, (key, items, opens_word, closes_word) in phrase_hits:
             # keys with a space or a sign ("u.s.", "al-tanf"): where they sit in their words
