@@ -8,6 +8,8 @@ For each size N it generates a corpus (``bench.generate``, reused when already t
   (the largest process, from the kernel's accounting, and the sum over the process tree, sampled);
 - extraction alone, as the pipeline runs it (``extract_incrementally``: batches, worker pool, cache
   writes), on the corpus's articles in a scratch warehouse: articles/s and MB/s in total and per core;
+- extraction of the same articles by one warm extractor in this process (no pool, no cache), which
+  a machine shared with other work disturbs less;
 - the bare scan of the same texts in the same process: read the file, decode, normalise (NFC and
   the folding the matcher uses) and one pass of the extractor's Aho-Corasick automaton; and the
   ratio extraction / bare scan per core;
@@ -196,6 +198,26 @@ def bare_scan(corpus: Path, articles: list[tuple]) -> dict[str, float]:
             "articles_per_cpu_s": len(articles) / cpu, "mb_per_cpu_s": size / MB / cpu}
 
 
+def extraction_one_process(articles: list[tuple]) -> dict[str, float]:
+    """Extraction of the same articles by one warm extractor in this process (``extract_batch``, as a
+    worker runs it, without the pool or the cache): less sensitive than the pool to a shared machine."""
+    from posture.extract.cache import extract_batch
+    from posture.extract.extractor import Extractor
+    from posture.gazetteer.gazetteer import load_gazetteer
+
+    extractor = Extractor(load_gazetteer())
+    for language in ("ar", "en"):  # lexicons and automata load before the timing
+        extractor.extract("warm-up", "warm up", language, None)
+    batch = [(article_id, body, language, published) for article_id, body, language, published, _ in articles]
+    size = sum(len(body.encode("utf-8")) for _, body, _, _ in batch)
+    started, cpu_started = time.perf_counter(), cpu_seconds()
+    extract_batch(extractor, batch)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return {"seconds": seconds, "cpu_s": cpu, "articles": len(batch), "mb": size / MB,
+            "articles_per_s": len(batch) / seconds, "mb_per_s": size / MB / seconds,
+            "articles_per_cpu_s": len(batch) / cpu, "mb_per_cpu_s": size / MB / cpu}
+
+
 def extraction_rate(warehouse: Path, limit: int, scratch: Path, workers: int) -> dict[str, float]:
     """Extraction as the pipeline runs it, on a scratch warehouse holding the same articles."""
     import duckdb
@@ -271,12 +293,14 @@ def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> di
         articles = _articles(warehouse, args.rate_sample)
         result["bare_scan"] = bare_scan(corpus, articles)
         result["extraction"] = extraction_rate(warehouse, args.rate_sample, work / "scratch", args.workers)
+        result["extraction_one_process"] = extraction_one_process(articles)
         # per core, on CPU time: the machine may be shared, CPU seconds are what a core spends
         per_core_ratio = result["bare_scan"]["articles_per_cpu_s"] / result["extraction"]["articles_per_cpu_s"]
         result["extraction_over_bare_scan"] = per_core_ratio
         print(f"[{size}] extraction {result['extraction']['articles_per_s']:.0f} articles/s "
               f"({result['extraction']['processes']} processes), bare scan "
-              f"{result['bare_scan']['articles_per_s']:.0f} articles/s, ratio {per_core_ratio:.1f}",
+              f"{result['bare_scan']['articles_per_s']:.0f} articles/s, ratio {per_core_ratio:.1f}; one process "
+              f"{result['extraction_one_process']['articles_per_s']:.0f} articles/s",
               file=sys.stderr, flush=True)
     if size == args.incremental_size:
         unchanged = posture_run(corpus, warehouse, env)
@@ -341,6 +365,11 @@ def format_table(report: dict) -> str:
             + (f"{e['articles_per_s']:.0f} ({e['processes']} proc.) | {e['articles_per_cpu_s']:.0f}, "
                f"{e['mb_per_cpu_s']:.2f} | {b['articles_per_cpu_s']:.0f}, {b['mb_per_cpu_s']:.2f} | "
                f"{r['extraction_over_bare_scan']:.1f}× |" if e else "– | – | – | – |"))
+    for r in report["sizes"]:
+        one = r.get("extraction_one_process")
+        if one:
+            lines.append(f"\nExtraction of {one['articles']:,} articles in one warm process: {one['articles_per_s']:.0f} "
+                         f"articles/s ({one['articles_per_cpu_s']:.0f} per CPU s, {one['mb_per_cpu_s']:.2f} MB per CPU s).")
     for r in report["sizes"]:
         if "rerun_one_new_article_s" in r:
             lines.append(f"\nRe-run of {r['articles']:,} articles: nothing new {r['rerun_nothing_new_s']:.1f} s "

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from posture.extract.dates import find_dates, period_start, shift, time_expression_spans
+from posture.extract.dates import _Scanner, find_dates, period_start, scan_dates, shift, time_expression_spans
 from posture.text.normalize import normalise_for_matching
+from tests.sample_texts import folded_articles
 
 SATURDAY = date(2025, 5, 3)  # publication dates used below
 FRIDAY = date(2025, 4, 18)
@@ -226,3 +227,28 @@ def test_a_coarse_date_is_the_first_day_of_its_period(day, precision, start):
 ])
 def test_shifting_dates(day, unit, n, expected):
     assert shift(day, unit, n) == expected
+
+
+# ------------------------------------------------------------------ the scanner's shortcuts
+
+def _real_texts() -> list[tuple[str, str]]:
+    return [*folded_articles(), *((lang, normalise_for_matching(text).text) for lang, _, text, *_ in CASES)]
+
+
+def test_a_rule_skipped_at_a_token_would_have_found_nothing_there(monkeypatch):
+    """The scanner tries at each token only the rules its words can open (``RULE_OPENERS``): trying
+    every rule everywhere finds the same expressions."""
+    texts = _real_texts()
+    assert len(texts) > 100
+    fast = [scan_dates(text, lang, published) for lang, text in texts for published in (SATURDAY, None)]
+    monkeypatch.setattr(_Scanner, "rules_at", lambda self, i: _Scanner.RULES)
+    assert [scan_dates(text, lang, published) for lang, text in texts for published in (SATURDAY, None)] == fast
+
+
+def test_where_an_expression_lies_does_not_depend_on_the_publication_date():
+    """Numbers inside time expressions are not counts: the spans are read once, with the publication
+    date, and serve both (``scan_dates``)."""
+    for lang, text in _real_texts():
+        spans = time_expression_spans(text, lang)
+        for published in (SATURDAY, FRIDAY, date(2019, 12, 31), date(2024, 2, 29)):
+            assert scan_dates(text, lang, published)[1] == spans

@@ -236,3 +236,19 @@ def test_a_movement_counts_its_assets(gazetteer_extractor, body, asset_type, cou
     tables = gazetteer_extractor.extract("a1", body, lang, None)
     counts = {a["asset_type"]: a["count"] for a in tables.movement_assets}
     assert counts.get(asset_type) == count, tables.movement_assets
+
+
+def test_a_token_the_scan_skips_would_have_started_no_quantity(monkeypatch):
+    """The scan looks for a quantity only at digits and at words whose readings can open one there
+    (``Tokens.openers``, ``Tokens.kinds_at``): looking at every token finds the same."""
+    from posture.extract import numbers
+    from posture.extract.dates import time_expression_spans
+    from posture.extract.wordtables import Tokens
+    from tests.sample_texts import folded_articles
+
+    texts = [(lang, text, time_expression_spans(text, lang)) for lang, text in folded_articles()]
+    fast = [find_quantities(text, lang, spans) for lang, text, spans in texts]
+    assert sum(map(len, fast)) > 200
+    monkeypatch.setattr(Tokens, "openers", lambda self, words, prefixes=None: list(range(self.n)))
+    monkeypatch.setattr(Tokens, "kinds_at", lambda self, i, table, prefixes=None: frozenset(numbers._STARTING_KINDS))
+    assert [find_quantities(text, lang, spans) for lang, text, spans in texts] == fast

@@ -28,13 +28,16 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import polars as pl
 
 from posture.extract.extractor import Extractor
 from posture.gazetteer.gazetteer import load_gazetteer
 from posture.schema import Column, FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEMENT_REPORTS, Table
+
+if TYPE_CHECKING:  # (only the writing process holds a connection: a worker need not load DuckDB)
+    import duckdb
 
 CACHE_SCHEMA = "staging"
 CACHE_INDEX = f"{CACHE_SCHEMA}.extraction_cache"

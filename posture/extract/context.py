@@ -57,10 +57,18 @@ class ArticleContext:
     def __init__(self, doc: Document, gazetteer: Gazetteer):
         self.doc = doc
         self.gazetteer = gazetteer
+        self._sources: dict[int, str | None] = {}  # by sentence index: ``source_of``
         self.places_at: dict[int, list[PlaceRef]] = {}  # by mention start
         self._resolve_places()
         self._named_sources: list[tuple[int, str]] = self._collect_sources()
         self._resolved = self._resolve_actor_anaphora()
+
+    def source_of(self, sentence: Sentence) -> str | None:
+        """``_source_of``, once per sentence (the readers ask it for every figure and movement, and it
+        may go back sentence by sentence)."""
+        if sentence.index not in self._sources:
+            self._sources[sentence.index] = self._source_of(sentence)
+        return self._sources[sentence.index]
 
     # ------------------------------------------------------------ places
 
@@ -125,10 +133,10 @@ class ArticleContext:
                 count = 2 if m.feature("number") == "dual" else 1
                 if local:
                     self.places_at[m.start] = [PlaceRef(p.place_id, m) for p in local[-count:]]
-            elif m.category == "cues" and m.value == "place_noun" and not self._refers_back(m) and \
+            elif m.category == "cues" and m.value == "place_noun" and not (refers_back := self._refers_back(m)) and \
                     m.feature("number") != "pl":
                 open_nouns.append(m)
-            if m.category == "cues" and m.value == "place_noun" and self._refers_back(m):
+            if m.category == "cues" and m.value == "place_noun" and refers_back:  # (set just above for a place noun)
                 kind = m.feature("kind") or ""
                 wanted = NOUN_FEATURES.get(kind, ())
                 count = 2 if m.dual else 1
@@ -458,7 +466,7 @@ class ArticleContext:
                 return own[0].value  # the one who says it, before "أن"/"that"
         return self.source_of(sentence)
 
-    def source_of(self, sentence: Sentence) -> str | None:
+    def _source_of(self, sentence: Sentence) -> str | None:
         """The first source a sentence names; "the source"/"التقرير" means the last one named before;
         "كما ..." goes on with the previous sentence's source."""
         for m in self.doc.in_sentence(self.doc.mentions, sentence):

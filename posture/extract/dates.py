@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -129,6 +130,12 @@ def _starters(lang: str) -> frozenset[str]:
                       *numbers.index.get("unit", {}), *numbers.index.get("qualifier", {})])
 
 
+@cache
+def _rules_by_word(lang: str) -> dict[tuple[str, str | None], tuple[str, ...]]:
+    """The memo of ``_Scanner.rules_at``: the rules a token can open depend on it and the next word alone."""
+    return {}
+
+
 class _Scanner:
     def __init__(self, text: str, lang: str, published: date | None):
         self.lang, self.published = lang, published
@@ -139,6 +146,7 @@ class _Scanner:
         self.anchor: tuple[date, str] | None = None  # the last date told
         self.starters = _starters(lang)
         self.previous: _Hit | None = None  # the last expression read
+        self._rules_by_word = _rules_by_word(lang)
 
     # ------------------------------------------------------------ lookups
 
@@ -535,12 +543,46 @@ class _Scanner:
     RULES = ("numeric", "with_part", "quarter", "day_month", "month_first", "weekday", "anchor_day",
              "relative_day", "hours", "offset", "relative_period", "year")
 
+    # What each rule needs at its first token to find anything: digits, or a reading of one of these
+    # kinds (of time.tsv; "numbers:" of numbers.tsv). Checked by tests/test_dates.py on real texts.
+    RULE_OPENERS = {
+        "numeric": (True, ()),
+        "with_part": (False, ("part",)),
+        "quarter": (False, ("quarter",)),
+        "day_month": (True, ("ordinal",)),
+        "month_first": (False, ("month_word", "month")),
+        "weekday": (False, ("weekday",)),
+        "anchor_day": (False, ("anchor_day",)),
+        "relative_day": (False, ("relative_day",)),
+        "hours": (True, ("numbers:qualifier", "offset_before", "numbers:unit", "count_word")),
+        "offset": (True, ("offset_before", "numbers:unit", "count_word", "unit")),
+        "relative_period": (False, ("relative_period",)),
+        "year": (False, ("year_word", "year_cue")),
+    }
+
+    def rules_at(self, i: int) -> tuple[str, ...]:
+        """The rules that can find something at token i, in the order of ``RULES``: those whose
+        opening kinds have a phrase at i that is one word long or goes on with the next word."""
+        t = self.t
+        key = (t.words[i], t.next_word(i))
+        rules = self._rules_by_word.get(key)
+        if rules is None:
+            if t.digit[i]:
+                rules = tuple(r for r in self.RULES if self.RULE_OPENERS[r][0])
+            else:
+                kinds = {*t.kinds_at(i, self.w), *(f"numbers:{kind}" for kind in t.kinds_at(i, self.numbers))}
+                rules = tuple(r for r in self.RULES if kinds.intersection(self.RULE_OPENERS[r][1]))
+            if len(self._rules_by_word) >= 100_000:
+                self._rules_by_word.clear()
+            self._rules_by_word[key] = rules
+        return rules
+
     def at(self, i: int) -> _Hit | None:
         """The longest expression starting at token i (the first rule's on a tie)."""
-        if not self.t.is_digits(i) and not any(form in self.starters for form, _ in self.t.forms(i)):
+        if not self.t.is_digits(i) and not self.t.has_form(i, self.starters):
             return None
         best = None
-        for rule in self.RULES:
+        for rule in self.rules_at(i):
             found = getattr(self, rule)(i)
             if found and (best is None or found.end > best.end):
                 best = _Hit(*(found.start, found.end, found.next_token, found.date, found.precision,
@@ -549,11 +591,13 @@ class _Scanner:
 
     def scan(self) -> list[_Hit]:
         found: list[_Hit] = []
-        i = 0
-        while i < len(self.t):
+        openers = self.t.openers(self.starters)  # at() finds nothing at any other token
+        k = 0
+        while k < len(openers):
+            i = openers[k]
             hit = self.at(i)
             if hit is None:
-                i += 1
+                k += 1
                 continue
             if found and hit.start < found[-1].end:  # a lookback reached into the last expression
                 hit = _Hit(found[-1].end, hit.end, hit.next_token, hit.date, hit.precision, hit.relative, hit.rule)
@@ -561,16 +605,23 @@ class _Scanner:
             self.previous = hit
             if hit.date is not None:
                 self.anchor = (hit.date, hit.precision)
-            i = max(hit.next_token, i + 1)
+            k = bisect_left(openers, max(hit.next_token, i + 1), k + 1)
         return found
+
+
+def scan_dates(folded: str, lang: str, published: date | None) -> tuple[list[DateMention], list[tuple[int, int]]]:
+    """``find_dates`` and ``time_expression_spans`` of one text in one scan. (Where an expression
+    starts and ends never depends on the publication date, only what it resolves to does.)"""
+    hits = _Scanner(folded, table_language(lang, "time.tsv"), published).scan()
+    return ([DateMention(h.start, h.end, h.date, h.precision, h.relative) for h in hits if h.date is not None],
+            [(h.start, h.end) for h in hits])
 
 
 def find_dates(folded: str, lang: str, published: date | None) -> list[DateMention]:
     """Every resolvable time expression in ``folded`` text, sorted and non-overlapping."""
-    hits = _Scanner(folded, table_language(lang, "time.tsv"), published).scan()
-    return [DateMention(h.start, h.end, h.date, h.precision, h.relative) for h in hits if h.date is not None]
+    return scan_dates(folded, lang, published)[0]
 
 
 def time_expression_spans(folded: str, lang: str) -> list[tuple[int, int]]:
     """Spans of every time expression, resolvable or not (their numbers are not counts)."""
-    return [(h.start, h.end) for h in _Scanner(folded, table_language(lang, "time.tsv"), None).scan()]
+    return scan_dates(folded, lang, None)[1]

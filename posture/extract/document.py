@@ -6,10 +6,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from posture.extract.dates import DateMention, find_dates
-from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology
+from posture.extract.dates import DateMention, find_dates, scan_dates
+from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_morphology, word_runs
 from posture.extract.numbers import Quantity, find_quantities
+from posture.extract.wordtables import table_language
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
 # A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
@@ -19,7 +21,6 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"
     r"aug|sep|sept|oct|nov|dec|inc|corp|co|jr|sr)|\b[a-z])$"
 )
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 _CLAUSE_COMMA = re.compile(r",(?!\d)")  # a comma between clauses, not the one in "2,000"
 _WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
@@ -29,10 +30,6 @@ _LONE_DATELINE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2} ?[-–—] ?[^\W\d_]+
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DATE_LINE_WORDS = 8  # a date line is short: "الاثنين، 12 أيلول 2022", "October 21, 2019"
 _PARAGRAPH_WORDS = 10  # after the date line, a line this long is the first paragraph
-
-
-def _start(item) -> int:
-    return item.start
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,9 @@ class Document:
     _token_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
     _places: list[Mention] | None = None
+    _item_starts: dict[int, tuple[list, list[int]]] = field(default_factory=dict)
+    _sentence_bounds: dict[tuple[int, int, int], tuple[int, int]] = field(default_factory=dict)
+    _near: dict[int, list[Mention]] = field(default_factory=dict)  # by position: ``near``
 
     @property
     def text(self) -> str:
@@ -76,14 +76,34 @@ class Document:
 
     def within(self, items, start: int, end: int):
         """The items (sorted by start: mentions, quantities, dates) that start in [start, end)."""
-        return items[bisect_left(items, start, key=_start):bisect_left(items, end, key=_start)]
+        starts = self._starts_of(items)
+        return items[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def _starts_of(self, items) -> list[int]:
+        """The starts of a list of items, made once per list (the readers ask about the same few lists,
+        which nothing changes once the document is prepared). The list is kept, so its id stays its own."""
+        known = self._item_starts.get(id(items))
+        if known is None or known[0] is not items:
+            known = self._item_starts[id(items)] = (items, [item.start for item in items])
+        return known[1]
 
     def in_sentence(self, items, sentence: Sentence):
-        return self.within(items, sentence.start, sentence.end)
+        """The items that start in a sentence (the readers ask this of each sentence many times)."""
+        key = (id(items), sentence.start, sentence.end)
+        bounds = self._sentence_bounds.get(key)
+        if bounds is None:
+            starts = self._starts_of(items)
+            bounds = self._sentence_bounds[key] = (bisect_left(starts, sentence.start),
+                                                   bisect_left(starts, sentence.end))
+        return items[bounds[0]:bounds[1]]
 
     def near(self, mention) -> list[Mention]:
-        """The mentions of the sentence a mention is in: where its neighbours are looked for."""
-        return self.in_sentence(self.mentions, self.sentence_of(mention.start))
+        """The mentions of the sentence a mention is in: where its neighbours are looked for (the same
+        list for every mention of a position: the readers only read it)."""
+        found = self._near.get(mention.start)
+        if found is None:
+            found = self._near[mention.start] = self.in_sentence(self.mentions, self.sentence_of(mention.start))
+        return found
 
     def original_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Folded span -> (start, end, text) in the body, trimmed of surrounding spaces and quotes."""
@@ -93,7 +113,7 @@ class Document:
         o_start += text.find(stripped) if stripped else 0
         return o_start, o_start + len(stripped), stripped
 
-    @property
+    @cached_property
     def morph(self) -> Morphology:
         return load_morphology(self.language)
 
@@ -218,9 +238,21 @@ def _place_slots_only(mentions: list[Mention], text: str, folded: NormalisedText
     return kept
 
 
+def _dates_and_quantities(text: str, language: str, published: date | None
+                          ) -> tuple[list[DateMention], list[Quantity]]:
+    """One scan for time expressions serves both: the dates, and the spans whose numbers are not counts."""
+    numbers_language = table_language(language, "numbers.tsv")
+    if table_language(numbers_language, "time.tsv") != table_language(language, "time.tsv"):
+        return find_dates(text, language, published), find_quantities(text, language)
+    dates, time_spans = scan_dates(text, language, published)
+    return dates, find_quantities(text, language, time_spans)
+
+
 def prepare(article_id: str, body: str, language: str, published: date | None, matcher: Matcher) -> Document:
     folded = normalise_for_matching(body)
     text = folded.text
+    dates, quantities = _dates_and_quantities(text, language, published)
+    words = word_runs(text)
     return Document(
         article_id=article_id,
         language=language,
@@ -228,8 +260,8 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         body=body,
         folded=folded,
         sentences=split_sentences(text),
-        mentions=_place_slots_only(matcher.find(text), text, folded, body),
-        quantities=find_quantities(text, language),
-        dates=find_dates(text, language, published),
-        _token_starts=[m.start() for m in _TOKEN.finditer(text)],
+        mentions=_place_slots_only(matcher.find(text, words), text, folded, body),
+        quantities=quantities,
+        dates=dates,
+        _token_starts=words[1],
     )

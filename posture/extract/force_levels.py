@@ -420,17 +420,20 @@ class ForceLevelReader:
     def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
         """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
         tells a movement (then "القاعدتين" is where it went) or a number already counts the noun."""
+        bases = [m for m in mentions
+                 if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual")]
+        if not bases:  # (most sentences: the movement test below is the costly part)
+            return []
         # (not a verb that quotes, "نقلت وكالة تاس عن مصدر", nor a denied one, "لم تعلن عن أي انسحاب")
         if any(m.category == "triggers" and not m.feature("presence") and not self.ctx.quotes(m, mentions) and not any(
                 c.category == "cues" and c.value in ("negation", "modal") and c.end <= m.start and
                 self.doc.tokens_between(c.end, m.start) <= 4 for c in mentions) for m in mentions):
             return []
         duals = []
-        for m in mentions:
+        for m in bases:
             if any(p.category == PLACE and p.start >= m.end and self.doc.tokens_between(m.end, p.start) == 0 for p in mentions):
                 continue  # "قاعدتي التيفور وتدمر": the two bases named, not counted
-            if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
-                    not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
+            if not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
                 duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
         return duals
 

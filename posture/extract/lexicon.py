@@ -91,5 +91,6 @@ def load_lexicon(language: str) -> Lexicon:
     return lexicon
 
 
-def available_languages() -> list[str]:
-    return sorted(p.name for p in LEXICON_DIR.iterdir() if (p / "triggers.tsv").exists())
+@cache  # like the lexicons themselves, read once per process
+def available_languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LEXICON_DIR.iterdir() if (p / "triggers.tsv").exists()))

@@ -10,12 +10,15 @@ Overlapping hits are resolved longest first.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, fields
 from functools import cache
 
 import ahocorasick
 
 from posture.extract.lexicon import LEXICON_DIR, Entry, Lexicon
+from posture.extract.wordtables import split_tokens
 from posture.text.normalize import fold
 
 PLACE = "place"
@@ -73,7 +76,23 @@ class Mention:
     common: bool = False  # a place name that is also an ordinary word (القائم): a place only in a place's slot
 
     def feature(self, key: str, default: str | None = None) -> str | None:
-        return self.entry.feature(key, default) if self.entry else default
+        if self.entry is None:
+            return default
+        for k, v in self.entry.features:  # (Entry.feature, inlined: the readers ask this very often)
+            if k == key:
+                return v
+        return default
+
+
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+
+
+def _mention(values: tuple) -> Mention:
+    """``Mention(*values)`` without the frozen dataclass's __init__, which sets each field through
+    object.__setattr__ (a fifth of the matcher's time): the same fields, equality and hash."""
+    mention = object.__new__(Mention)
+    mention.__dict__.update(zip(_MENTION_FIELDS, values))
+    return mention
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,21 @@ class _Pattern:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+_WORD_RUN = re.compile(r"(\w+)")  # \w is exactly _is_word_char
+
+
+WordRuns = tuple[list[str], list[int], list[int]]
+
+
+def word_runs(text: str) -> WordRuns:
+    """(runs, starts, ends) of the runs of word characters of ``text``, in order."""
+    runs, _, starts, ends = split_tokens(_WORD_RUN, text)
+    return runs, starts, ends
+
+
+_MEMO_LIMIT = 100_000  # memoised readings of a word with its clitics, dropped whole when this many
 
 
 class Matcher:
@@ -118,10 +152,18 @@ class Matcher:
         for form, ids in sorted(common_ids.items()):
             add(form, _Pattern(PLACE, form, None, tuple(sorted(set(ids))), "name", False, False, common=True))
 
-        self._automaton = ahocorasick.Automaton()
+        # Every key, and the keys that are not one word (a space or a sign in them): the others only
+        # ever match inside one token, and are looked for token by token (``_in_word``).
+        self._automaton, self._phrase_automaton = ahocorasick.Automaton(), ahocorasick.Automaton()
         for key, items in patterns.items():
-            self._automaton.add_word(key, (key, tuple(items)))
+            value = (key, tuple(items), _is_word_char(key[0]), _is_word_char(key[-1]))
+            self._automaton.add_word(key, value)
+            if not _WORD_RUN.fullmatch(key):
+                self._phrase_automaton.add_word(key, value)
         self._automaton.make_automaton()
+        self._phrase_automaton.make_automaton()
+        self._memo: dict[tuple[str, str, str], tuple[tuple[_Pattern, bool, bool], ...]] = {}
+        self._words_memo: dict[str, tuple[tuple, ...]] = {}
 
     def _add_variants(self, add, surface: str, category: str, value: str, entry: Entry | None,
                       place_ids: tuple[str, ...], pos: str) -> None:
@@ -192,51 +234,103 @@ class Matcher:
             return suffix in m.name_suffixes, False
         return suffix == "", False
 
-    def find(self, text: str) -> list[Mention]:
-        candidates: list[Mention] = []
-        n = len(text)
-        for end_index, (key, items) in self._automaton.iter(text):
-            core_start, core_end = end_index - len(key) + 1, end_index + 1
-            token_start = core_start
-            while token_start > 0 and _is_word_char(text[token_start - 1]):
-                token_start -= 1
-            token_end = core_end
-            if _is_word_char(key[-1]):
-                while token_end < n and _is_word_char(text[token_end]):
-                    token_end += 1
-            prefix, suffix = text[token_start:core_start], text[core_end:token_end]
-            if not _is_word_char(key[0]) and prefix:
-                continue
-            if len(prefix) > 4 or len(suffix) > 4:
-                continue
+    def _readings(self, key: str, items: tuple[_Pattern, ...], prefix: str, suffix: str
+                  ) -> tuple[tuple[_Pattern, bool, bool], ...]:
+        """(pattern, future, dual) of each pattern of ``key`` that its clitics allow, by category (in
+        the lexicon's order within one), one per category and value. Memoised: the same word with
+        the same clitics reads the same everywhere."""
+        found = self._memo.get((key, prefix, suffix))
+        if found is None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            readings = []
             for p in items:
                 ok_prefix, future = self._prefix_ok(prefix, p)
                 if not ok_prefix:
                     continue
                 ok_suffix, dual = self._suffix_ok(suffix, p)
-                if not ok_suffix:
-                    continue
-                dual = dual or p.dual_form
-                candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
-                                          core_start, core_end, prefix, suffix, dual, future, p.common))
-        return _resolve_overlaps(candidates)
+                if ok_suffix:
+                    readings.append((p, future, dual or p.dual_form))
+            readings.sort(key=lambda r: r[0].category)
+            seen: set[tuple[str, str]] = set()
+            # the same word matched twice in one category (e.g. with and without an ending): the first
+            readings = [r for r in readings if not ((r[0].category, r[0].value) in seen
+                                                     or seen.add((r[0].category, r[0].value)))]
+            found = self._memo[(key, prefix, suffix)] = tuple(readings)
+        return found
+
+    def _in_word(self, word: str) -> tuple[tuple, ...]:
+        """(-core length, ending length, category, core start, core end, word length, prefix, suffix,
+        readings) of each hit of a key made of word characters inside a run of word characters, which
+        is its whole token: the same in every text, memoised (``find`` adds where the word starts)."""
+        found = self._words_memo.get(word)
+        if found is None:
+            if len(self._words_memo) >= _MEMO_LIMIT:
+                self._words_memo.clear()
+            hits = []
+            for end_index, (key, items, _, _) in self._automaton.iter(word):
+                core_start, core_end = end_index - len(key) + 1, end_index + 1
+                if core_start <= 4 and len(word) - core_end <= 4:
+                    prefix, suffix = word[:core_start], word[core_end:]
+                    readings = self._readings(key, items, prefix, suffix)
+                    if readings:
+                        hits.append((core_start - core_end, len(suffix), readings[0][0].category, core_start, core_end,
+                                     len(word), prefix, suffix, readings))
+            found = self._words_memo[word] = tuple(hits)
+        return found
+
+    def find(self, text: str, words: WordRuns | None = None) -> list[Mention]:
+        """The mentions in folded ``text``. ``words``: its ``word_runs``, when the caller has them."""
+        # A hit sorts as hits rank: longest core first, then shortest ending, position, category, and
+        # where it ends (which tells apart any two hits equal in the rest).
+        hits: list[tuple] = []
+        n = len(text)
+        tokens, starts, ends = words or word_runs(text)
+        known = self._words_memo.get
+        for token, token_start in zip(tokens, starts):  # keys of word characters: within one token
+            in_word = known(token)
+            for shorter, ending, category, core_start, core_end, length, prefix, suffix, readings in (
+                    self._in_word(token) if in_word is None else in_word):
+                hits.append((shorter, ending, token_start, category, token_start + core_end, token_start + core_start,
+                             token_start + core_end, token_start + length, prefix, suffix, readings))
+        phrase_hits = self._phrase_automaton.iter(text) if len(self._phrase_automaton) else ()  # none: no automaton
+        for end_index, (key, items, opens_word, closes_word) in phrase_hits:
+            # keys with a space or a sign ("u.s.", "al-tanf"): where they sit in their words
+            core_start, core_end = end_index - len(key) + 1, end_index + 1
+            k = bisect_right(starts, core_start - 1) - 1
+            token_start = starts[k] if k >= 0 and ends[k] >= core_start else core_start
+            if token_start < core_start and not opens_word:
+                continue
+            token_end = core_end
+            if closes_word:
+                k = bisect_right(starts, core_end) - 1
+                if k >= 0 and ends[k] > core_end:
+                    token_end = ends[k]
+            if core_start - token_start > 4 or token_end - core_end > 4:
+                continue
+            prefix, suffix = text[token_start:core_start], text[core_end:token_end]
+            readings = self._readings(key, items, prefix, suffix)
+            if readings:
+                hits.append((core_start - core_end, token_end - core_end, token_start, readings[0][0].category,
+                             core_end, core_start, core_end, token_end, prefix, suffix, readings))
+        # by position and category; among equal ones, by rank (then the order of the hit's readings)
+        kept = sorted((start, p.category, shorter, ending, last, order, p, future, dual, core_start, core_end, end,
+                       prefix, suffix)
+                      for shorter, ending, start, _, last, core_start, core_end, end, prefix, suffix, readings
+                      in _resolve_overlaps(hits, n) for order, (p, future, dual) in enumerate(readings))
+        return [_mention((p.category, p.value, p.entry, p.place_ids, start, end, core_start, core_end, prefix, suffix,
+                          dual, future, p.common))
+                for start, _, _, _, _, _, p, future, dual, core_start, core_end, end, prefix, suffix in kept]
 
 
-def _resolve_overlaps(candidates: list[Mention]) -> list[Mention]:
-    """Keep the longest hits; among equal spans keep every category (a word can be two things)."""
-    ranked = sorted(candidates, key=lambda c: (-(c.core_end - c.core_start), len(c.suffix), c.start, c.category))
-    taken: list[Mention] = []
-    owner: dict[int, tuple[int, int]] = {}  # character -> core span of the hit that holds it
-    kept_values: set[tuple[int, int, str, str]] = set()
-    for c in ranked:
-        span = (c.core_start, c.core_end)
-        if any(owner.get(i, span) != span for i in range(c.core_start, c.core_end)):
-            continue  # overlaps a longer hit (or an equal-length one on another span)
-        # Same word matched twice in one category (e.g. with and without an ending): keep the first.
-        if (*span, c.category, c.value) in kept_values:
-            continue
-        kept_values.add((*span, c.category, c.value))
-        taken.append(c)
-        for i in range(c.core_start, c.core_end):
-            owner[i] = span
-    return sorted(taken, key=lambda m: (m.start, m.category))
+def _resolve_overlaps(hits: list[tuple], length: int) -> list[tuple]:
+    """Keep the longest hits (a hit keeps all its readings: a word can be two things). Each hit is
+    (its rank..., core_start, core_end, ...) from ``Matcher.find``."""
+    taken: list[tuple] = []
+    owner = bytearray(length)  # 1: the character belongs to a hit already kept
+    for hit in sorted(hits):
+        core_start, core_end = hit[5], hit[6]
+        if owner.find(1, core_start, core_end) == -1:  # else it overlaps a longer hit (or an equal one)
+            owner[core_start:core_end] = b"\x01" * (core_end - core_start)
+            taken.append(hit)
+    return taken

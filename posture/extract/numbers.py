@@ -26,6 +26,7 @@ more_than -> [v+1, -]; at_least -> [v, -]; at_most -> [0, v]; range -> [X, Y].
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -63,6 +64,10 @@ class _Words:
     proclitics: tuple[str, ...]
     articles: tuple[str, ...]
     starters: frozenset[str]  # first words of what a quantity can start with
+
+    @property
+    def proclitics_and_articles(self) -> tuple[str, ...]:
+        return self.proclitics + self.articles
 
     def kind(self, name: str) -> dict[str, str]:
         return self.table.get(name)
@@ -113,7 +118,7 @@ class _Scanner:
         self.t = Tokens(text, self.w.proclitics)
         self.text = text
         # tokens inside a time expression ("23 تموز", "عام 2014") are never part of a count
-        self.in_time = [any(a < e and s < b for a, b in excluded) for _, s, e in self.t.items]
+        self.in_time = _overlapping(self.t.starts, self.t.ends, excluded)
 
     def phrase(self, i: int, kind: str, prefixes: tuple[str, ...] | None = None):
         return self.t.phrase(i, self.w.table, kind, prefixes)
@@ -135,7 +140,7 @@ class _Scanner:
         if i + 1 < len(t) and t.gap(i + 1) == "" and not t.is_digits(i + 1):
             return True  # 30th, 1990s
         if i > 0 and t.gap(i).strip() in ("", ".") and \
-                any(form in self.w.kind("not_count_before") for form, _ in t.forms(i - 1)):
+                t.has_form(i - 1, self.w.table.surfaces("not_count_before")):
             return True  # اللواء 46, واللواء 46: a label
         return self._ratio_after(end, i + 1)
 
@@ -263,8 +268,7 @@ class _Scanner:
         return None
 
     def at(self, i: int) -> tuple[Quantity | None, int]:
-        if not self.t.is_digits(i) and not any(
-                form in self.w.starters for form, _ in self.t.forms(i, self.w.proclitics + self.w.articles)):
+        if not self.t.is_digits(i) and not self.t.has_form(i, self.w.starters, self.w.proclitics_and_articles):
             return None, i + 1
         starter = self.phrase(i, "range_start")
         if starter:
@@ -331,18 +335,36 @@ class _Scanner:
 
     def scan(self) -> list[Quantity]:
         found: list[Quantity] = []
-        i = 0
-        while i < len(self.t):
+        # at() finds nothing at any other token: every phrase it looks for at i is one of these readings
+        prefixes = self.w.proclitics_and_articles
+        openers = [i for i in self.t.openers(self.w.starters, prefixes)
+                   if self.t.digit[i] or not self.t.kinds_at(i, self.w.table, prefixes).isdisjoint(_STARTING_KINDS)]
+        k = 0
+        while k < len(openers):
+            i = openers[k]
             q, nxt = self.at(i)
             if q is not None:
                 found.append(q)
-            i = max(nxt, i + 1)
+            k = bisect_left(openers, max(nxt, i + 1), k + 1)
         return found
 
 
-def find_quantities(folded: str, lang: str) -> list[Quantity]:
-    """Every quantity in ``folded`` text, sorted by position and non-overlapping."""
+def _overlapping(starts: list[int], ends: list[int], spans: list[tuple[int, int]]) -> list[bool]:
+    """For each token [start, end) (tokens in order, apart): whether it overlaps one of ``spans``."""
+    out = [False] * len(starts)
+    for a, b in spans:
+        first, stop = bisect_right(ends, a), bisect_left(starts, b)  # tokens that end after a, start before b
+        if first < stop:
+            out[first:stop] = [True] * (stop - first)
+    return out
+
+
+def find_quantities(folded: str, lang: str, time_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Every quantity in ``folded`` text, sorted by position and non-overlapping. ``time_spans``: the
+    text's ``time_expression_spans`` when the caller has them already."""
     from posture.extract.dates import time_expression_spans
 
     lang = table_language(lang, "numbers.tsv")
-    return _Scanner(folded, lang, time_expression_spans(folded, lang)).scan()
+    if time_spans is None:
+        time_spans = time_expression_spans(folded, lang)
+    return _Scanner(folded, lang, time_spans).scan()

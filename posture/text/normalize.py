@@ -13,6 +13,7 @@ Two different normalisations live here and must not be confused:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -95,17 +96,53 @@ def fold_char(ch: str) -> str:
     return lower if len(lower) == 1 else ch
 
 
+class _OneForOne(dict):
+    """A ``str.translate`` table of ``fold_char`` for the characters that fold to one character,
+    filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_ONE_FOR_ONE = _OneForOne()
+# The characters that fold to none or to several: dropped marks and presentation forms.
+_NOT_ONE_FOR_ONE = re.compile("[" + "".join(sorted(re.escape(c) for c in _DROPPED)) + "\ufb50-\ufdff\ufe70-\ufeff]")
+_SPACE_RUN = re.compile("  +")
+
+
 def normalise_for_matching(text: str) -> NormalisedText:
-    """Fold ``text`` for lexicon matching, keeping a map back to the original offsets."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        for folded in fold_char(ch):
-            # runs of spaces collapse to one, so multi-word names match across removed quotes
-            if not (folded == " " and out and out[-1] == " "):
-                out.append(folded)
-                origin.append(i)
-    return NormalisedText("".join(out), tuple(origin), len(text))
+    """Fold ``text`` for lexicon matching (``fold_char`` on every character, then runs of spaces
+    collapsed to one, so multi-word names match across removed quotes), keeping a map back to
+    the original offsets. Whole runs of one-for-one characters are folded by ``str.translate``."""
+    pieces: list[str] = []
+    origin: list[int] | range = []
+    position = 0
+    for special in _NOT_ONE_FOR_ONE.finditer(text):
+        i = special.start()
+        pieces.append(text[position:i].translate(_ONE_FOR_ONE))
+        origin.extend(range(position, i))
+        folded = fold_char(text[i])
+        pieces.append(folded)
+        origin.extend([i] * len(folded))
+        position = i + 1
+    if position:
+        pieces.append(text[position:].translate(_ONE_FOR_ONE))
+        origin.extend(range(position, len(text)))
+        folded = "".join(pieces)
+    else:  # nothing dropped or expanded: one character for one
+        folded, origin = text.translate(_ONE_FOR_ONE), range(len(text))
+    if "  " in folded:
+        pieces, kept = [], []
+        position = 0
+        for run in _SPACE_RUN.finditer(folded):
+            pieces.append(folded[position:run.start() + 1])
+            kept.extend(origin[position:run.start() + 1])
+            position = run.end()
+        pieces.append(folded[position:])
+        kept.extend(origin[position:])
+        folded, origin = "".join(pieces), kept
+    return NormalisedText(folded, tuple(origin), len(text))
 
 
 def fold(text: str) -> str:
