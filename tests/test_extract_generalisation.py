@@ -36,7 +36,7 @@ MOVEMENT_CASES = [
     ("reached after setting off: one movement, en", "en",
      "HATAY - A convoy of 25 Turkish vehicles carrying commandos reached Reyhanli after setting off from Kirikhan.",
      [{"type": "deployment", "actor": "turkey", "origins": {"kirikhan"}, "destinations": {"reyhanli"},
-       "assets": {"military_vehicle": 25}}]),
+       "assets": {"military_vehicle": 25, "troops": None}}]),  # the commandos it carries moved too
     ("by air, ar", "ar", "بغداد - نُقل جزء من المعدات الأميركية جواً من قاعدة عين الأسد إلى الكويت.",
      [{"type": "airlift", "actor": "us", "origins": {"ain_al_asad_airbase"}, "destinations": {"kuwait"}}]),
     ("by air, en", "en", "BAGHDAD - U.S. equipment was moved by air from the Ain al-Asad base to Kuwait.",

@@ -211,9 +211,13 @@ class ArticleContext:
     # ------------------------------------------------------------ actors
 
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        # (not a force named inside the name of a source: "مصادر في قسد", "SDF officials" report, they don't act)
+        sources = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources]
         return [self._resolved[m.start] if m.start in self._resolved else m
-                for m in self.doc.in_sentence(self.doc.mentions, sentence)
-                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)]
+                for m in mentions
+                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)
+                and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in sources)]
 
     def _resolve_actor_anaphora(self) -> dict[int, Mention]:
         """"الجيش", "the army": the last actor named before with the same head noun ("الجيش السوري")."""
@@ -474,7 +478,7 @@ class ArticleContext:
                     return m.value
                 continue
             if (m.start, m.value) in self._named_sources:
-                return m.value
+                return self._citing(m, sentence) or m.value
         if self._unnamed_speaker(sentence):
             return self._outer_source_before(sentence)
         if self._continues_report(sentence) and sentence.index > 0:
@@ -485,6 +489,16 @@ class ArticleContext:
                 if found:
                     return found  # "رصد المرصد ... ثلاثة أرتال" then "ودخل الرتل الأول ..."
         return None
+
+    def _citing(self, source: Mention, sentence: Sentence) -> str | None:
+        """"an Iraqi security source cited by Shafaq News": the outlet that cites the source reports it."""
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        cue = next((c for c in mentions if c.category == "cues" and c.value == "cited_by" and c.start >= source.end
+                    and self.gap(source, c) == 0), None)
+        if cue is None:
+            return None
+        return next((o.value for o in mentions if o.category == "sources" and (o.start, o.value) in self._named_sources
+                     and o.start >= cue.end and self.gap(cue, o) <= 1), None)
 
     def _list_item(self, sentence: Sentence) -> bool:
         """"ودخل الرتل الأول", "أما الرتل الثاني", "The second convoy": an item of a list told before."""

@@ -143,7 +143,23 @@ class ForceLevelReader:
             return self.doc.tokens_between(m.end, q.start)
         return 0
 
+    def _clause_span(self, q: Quantity, mentions: list[Mention]) -> tuple[int, int]:
+        """A figure's own clause: the sentence cut at a "while"/"whereas" clause, a contrast or a semicolon
+        ("سينخفض من نحو ألفي جندي إلى أقل من ألف، بينما قدّرت مصادر العدد الحالي بما بين 1200 و1500": the
+        future of the first clause is not the second figure's)."""
+        sentence = self.doc.sentence_of(q.start)
+        cuts = [m.start for m in mentions if m.category == "cues" and
+                ((m.value == "clause_break" and m.feature("while")) or m.value == "contrast")]
+        cuts += [i for i in range(sentence.start, sentence.end) if self.doc.text[i] == ";"]
+        return (max([c for c in cuts if c < q.start], default=sentence.start),
+                min([c for c in cuts if c > q.end], default=sentence.end))
+
+    def _own_clause(self, q: Quantity, mentions: list[Mention]) -> list[Mention]:
+        start, end = self._clause_span(q, mentions)
+        return [m for m in mentions if start <= m.start < end]
+
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
+        mentions = self._own_clause(q, mentions)
         if self._cues_before(mentions, q.number_start, ("change_up_past", "change_down_past"), window=CUE_WINDOW + 4):
             return self._past_change_status(q, mentions, sentence)
         if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
@@ -155,7 +171,8 @@ class ForceLevelReader:
                 if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
                            for m in mentions)] or any(
                 m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
-                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
+                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW and self._follows_this_figure(q, m)
+                for m in mentions):
             return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
         if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
                 (not self._determined(q) and self._projected(q, mentions)) or \
@@ -164,7 +181,37 @@ class ForceLevelReader:
             return "planned"
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
+        if self._dated_before_report(q, mentions, sentence):
+            return "past"
         return "current"
+
+    def _dated_before_report(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """"بلغ عدد القوات ذروته في عام 2017 بنحو 2000 جندي", "at its peak in 2021 kept as many as 500 troops":
+        a figure whose own clause dates it to a year, quarter or month over before the report (not the day it
+        was said, "the Pentagon acknowledged in December"; not "since 2019"; not a figure "now")."""
+        published = self.doc.published
+        if published is None or any(m.category == "cues" and m.value == "current" and m.feature("now") for m in mentions):
+            return False
+        start, end = self._clause_span(q, mentions)
+        quantities = self.doc.within(self.doc.quantities, start, end)
+        for d in self.doc.within(self.doc.dates, start, end):
+            if d.precision not in ("year", "quarter", "month") or not self._ended_before(d, published) or \
+                    self.ctx.dates_the_report(d) or self.doc.word_before(d.start) in ("منذ", "since"):
+                continue
+            if self.doc.clause_comma(min(q.end, d.end), max(q.start, d.start)) or self._relative_clause_between(q, d):
+                continue
+            nearest = min(quantities, key=lambda x: self.doc.tokens_between(min(x.end, d.start), max(x.start, d.end)))
+            if nearest == q:
+                return True
+        return False
+
+    def _follows_this_figure(self, q: Quantity, cue: Mention) -> bool:
+        """A status cue after a figure ("4,000 troops at the height of its intervention") is that figure's, not
+        when another figure comes between or the figure's clause closed before it ("نحو ثلاثة آلاف، ...، بعدما
+        كانوا يتجاوزون عشرة آلاف في ذروة الحرب"; "which has about 5,200 troops in Iraq, said it had")."""
+        if self.doc.clause_comma(q.end, cue.start):
+            return False
+        return not any(q.end <= other.start < cue.start for other in self.doc.within(self.doc.quantities, q.end, cue.start))
 
     def _count_in_the_past(self, q: Quantity, mentions: list[Mention]) -> bool:
         """"وكان عدد العسكريين الروس في سوريا يُقدّر بنحو 7500": a past verb before the count the figure gives."""
@@ -376,8 +423,10 @@ class ForceLevelReader:
         if q.qualifier != "exact" or q.value is None:
             return q
         for cue in self._cues_before(mentions, q.start, ("exceeds",), window=CUE_WINDOW + 4):
-            if any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
-                   for m in mentions if cue.end <= m.start < q.start) and not self.doc.clause_comma(cue.end, q.start):
+            right_before = self.doc.tokens_between(cue.end, q.start) == 0  # "كانوا يتجاوزون عشرة آلاف"
+            if (right_before or any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
+                                    for m in mentions if cue.end <= m.start < q.start)) and \
+                    not self.doc.clause_comma(cue.end, q.start):
                 low, high = bounds(q.value, "more_than")
                 return replace(q, qualifier="more_than", value_min=low, value_max=high)
         return q
@@ -530,6 +579,11 @@ class ForceLevelReader:
         for cue in self._cues_in(mentions, ("full_withdrawal",)):
             if cue.feature("needs_all") and not self._cues_before(mentions, cue.start, ("all_of",), window=6):
                 continue  # "coming home" alone; "all of them will be coming home" is the whole force
+            if cue.feature("needs_trigger") and not any(
+                    m.category == "triggers" and m.value == "withdrawal" and m.end <= cue.start and
+                    self.doc.tokens_between(m.end, cue.start) <= CUE_WINDOW and not self.doc.clause_comma(m.end, cue.start)
+                    for m in mentions):
+                continue  # "بالكامل" tells a full withdrawal only after a verb of leaving ("غادرت ... بالكامل")
             blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
             hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
                             and m.feature("plan") is None and not self._not_after(m) and not self._reported_future(m, mentions)]

@@ -862,7 +862,10 @@ class MovementReader:
                 continue
             for frame in new_frames:
                 if frame.direction == "return" and frames and not frame.role_ids(ORIGIN):
-                    frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION]
+                    # "وصل إلى X ... ثم عاد": back from where the last movement went (not where this one
+                    # goes: "أقلعت ... متوجهة إلى روسيا" then "عادت إلى روسيا" tells the same flight)
+                    frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION
+                                     and ref.place_id not in frame.role_ids(DESTINATION)]
                 self._settle_type(frame)
                 earlier = self._earlier_telling(frames, frame)
                 if earlier is not None:
