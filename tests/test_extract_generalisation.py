@@ -193,6 +193,21 @@ MOVEMENT_CASES = [
      "HATAY - The Turkish army on Wednesday sent more commando units to the border. A convoy of 25 vehicles "
      "reached Reyhanli.",
      [{"destinations": {"reyhanli"}, "date": date(2025, 4, 30)}]),
+    # the thing that moved, named again (practice4 round)
+    ("the convoy named again in a later clause is the one told, ar", "ar",
+     "حلب - دخل رتل عسكري تركي إلى ريف حلب الشمالي عبر معبر باب السلامة صباح اليوم. "
+     "وقال مصدر محلي إن الرتل ضم 40 آلية وتوجه نحو مدينة الباب.",
+     [{"actor": "turkey", "destinations": {"al_bab"}, "assets": {"military_vehicle": 40}, "date": PUBLISHED}]),
+    ("the second convoy is another one, ar", "ar",
+     "حلب - دخل رتل عسكري تركي إلى ريف حلب الشمالي عبر معبر باب السلامة صباح اليوم. "
+     "وقال مصدر محلي إن الرتل الثاني ضم 40 آلية وتوجه نحو مدينة الباب.",
+     [{"actor": "turkey", "assets": {}}, {"destinations": {"al_bab"}, "assets": {"military_vehicle": 40}}]),
+    ("the troops named again before a passive verb are the ones told, en", "en",
+     "BAGHDAD - The United States flew about 300 more troops into the Ain al-Asad base on Monday, officials said. "
+     "The soldiers, with their vehicles, were flown in by helicopter from Kuwait.",
+     [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}}]),
+    ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
+     [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]
 
 
@@ -219,12 +234,31 @@ NO_MOVEMENT_CASES = [
     ("a deployment noun for a presence, ar", "ar", "دمشق - ويثير انتشار القوات الأمريكية في سوريا مخاوف الحكومة."),
     ("a force deployed in a country is a level, en", "en",
      "MOSCOW - Russia had deployed around 7,500 soldiers in Syria before the rebel offensive."),
+    ("mourners are not forces, ar", "ar", "دمشق - وخرج آلاف المشيعين من مدينة القامشلي باتجاه عامودا."),
+    ("mourners are not forces, en", "en", "BEIRUT - Hundreds of mourners left Qamishli for Amuda on Monday."),
+    ("demonstrators are not forces, en", "en", "BEIRUT - Crowds of demonstrators marched from Qamishli to Amuda on Monday."),
+    ("detained people are not forces, ar", "ar", "الحسكة - وصل عشرات الموقوفين إلى مدينة الحسكة."),
+    ("blocked from moving, en", "en", "BEIRUT - Russian military police patrols were blocked from entering the town of Amuda on Monday."),
+    ("a decision to withdraw, ar", "ar", "دمشق - قررت روسيا سحب قواتها من مطار القامشلي."),
+    ("a decision noun, ar", "ar", "دمشق - وأكد المتحدث قرار واشنطن سحب قواتها من قاعدة التنف."),
+    ("what is being circulated, ar", "ar", "دمشق - ويتم تداول أنباء عن وصول رتل روسي إلى مطار القامشلي."),
 ]
 
 
 @pytest.mark.parametrize("language, text", [pytest.param(lang, text, id=name) for name, lang, text in NO_MOVEMENT_CASES])
 def test_no_movement(extractor, language, text):
     assert movements(read(extractor, text, language)) == []
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "الأنبار - وصل رتل يضم 30 آلية إلى قاعدة عين الأسد، بعد هزيمة الفصائل العراقية في المنطقة.", id="ar"),
+    pytest.param("en", "ANBAR - A convoy of 30 vehicles reached the Ain al-Asad base following the defeat of Iraqi militias "
+                 "in the area.", id="en"),
+])
+def test_a_defeated_force_did_not_move(extractor, language, text):
+    found = movements(read(extractor, text, language))
+    assert [m["destinations"] for m in found] == [{"ain_al_asad_airbase"}]
+    assert found[0]["actor"] != "iran_backed"
 
 
 def test_a_lone_dateline_ends_the_head(extractor):

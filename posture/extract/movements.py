@@ -648,6 +648,13 @@ class MovementReader:
                 frame.is_new = True
             elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                 frame.anaphoric = True
+            elif m.category == "triggers" and m.feature("convoy") and m is not trigger and self.doc.definite(m) and \
+                    not self._another_of_a_list(m, clause_items):
+                frame.anaphoric = True  # "وقال المصدر إن الرتل ضم ... قبل أن يصل": the convoy told before
+            elif not self.doc.morph.verb_first and m.end <= trigger.start and self.doc.definite(m) and \
+                    ((m.category == "assets" and m.value == "troops") or (m.category == "cues" and m.value == "troop_noun")) \
+                    and not self._another_of_a_list(m, clause_items):
+                frame.anaphoric = True  # "The Marines, with artillery, were flown in": the troops told before
             elif m.category == "cues" and m.value == "by_air":
                 frame.by_air = True
         for m in clause_items:
@@ -830,10 +837,15 @@ class MovementReader:
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
         if anaphor.feature("names_it"):  # "the convoy", "the move": the phrase itself names the movement
-            return True
+            return not self._another_of_a_list(anaphor, items)
         return any(m.start >= anaphor.end and self.doc.tokens_between(anaphor.end, m.start) == 0 and
                    (m.category in ("assets", "triggers") or (m.category == "cues" and m.value == "troop_noun")
                     or (m.category == "actors" and m.feature("kind") == "force")) for m in items)
+
+    def _another_of_a_list(self, noun: Mention, items: list[Mention]) -> bool:
+        """"الرتل الثاني", "the troops of a second convoy": one more of a list, or a new one, not the one told."""
+        return any(m.category == "cues" and m.value in ("list_item", "new") and m.start >= noun.end and
+                   self.doc.tokens_between(noun.end, m.start) == 0 for m in items)
 
     def cargo_sentence(self, sentence: Sentence) -> dict[str, AssetSlot]:
         """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...", "The convoy was
