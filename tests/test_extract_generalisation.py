@@ -286,6 +286,21 @@ def test_an_ordinary_word_is_not_a_place(extractor):
 # ---------------------------------------------------------------- force levels
 
 CLAIM_CASES = [
+    ("a change from a figure to a target, en", "en",
+     "WASHINGTON - The Pentagon said on Monday it would cut its forces in Iraq from about 2,500 to fewer than 2,000.",
+     [{"value": 2500, "status": "current"}, {"value": 2000, "status": "planned", "qualifier": "less_than"}]),
+    ("a change said in a month over starts from a figure of then, en", "en",
+     "WASHINGTON - The Pentagon said in March that it would cut its forces in Iraq to fewer than 2,000, from about 2,500.",
+     [{"value": 2500, "status": "past"}, {"value": 2000, "status": "planned"}]),
+    ("a change said in a month over starts from a figure of then, ar", "ar",
+     "دمشق - وقال البنتاغون في آذار الماضي إن العدد سينخفض من نحو ثلاثة آلاف جندي إلى أقل من ألفين.",
+     [{"value": 3000, "status": "past"}, {"value": 2000, "status": "planned"}]),
+    ("a change said today starts from the figure now, ar", "ar",
+     "دمشق - وقال البنتاغون اليوم إن العدد سينخفض من نحو ثلاثة آلاف جندي إلى أقل من ألفين.",
+     [{"value": 3000, "status": "current"}, {"value": 2000, "status": "planned"}]),
+    ("the force it was formed to fight is not whose figure it is, en", "en",
+     "BAGHDAD - The PMF, formed in 2014 to fight the Islamic State group, has some 100,000 fighters.",
+     [{"actor": "iraq", "value": 100000, "status": "current"}]),
     ("a part of the figure before, ar", "ar",
      "دمشق - وتتمركز قوات التحالف الدولي في 23 قاعدة ونقطة عسكرية في سوريا، 17 منها في محافظة الحسكة.",
      [{"metric": "bases", "value": 23}, {"metric": "bases", "value": 17}]),

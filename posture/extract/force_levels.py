@@ -162,9 +162,15 @@ class ForceLevelReader:
         mentions = self._own_clause(q, mentions)
         if self._cues_before(mentions, q.number_start, ("change_up_past", "change_down_past"), window=CUE_WINDOW + 4):
             return self._past_change_status(q, mentions, sentence)
-        if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
-                self._to_before(q, mentions):
-            return "planned"
+        if self._from_figure_of_change(q, mentions):
+            # "from 2,000 to 1,400": the figure when it was said; said in a month or year over ("said in April
+            # that it would cut ... from about 2,000") it is a figure of that time
+            return "past" if self._said_before_report(q, mentions) else "current"
+        if self._to_before(q, mentions) and (
+                self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) or
+                (self._cues_before(mentions, q.number_start, ("change_down",), window=TRIGGER_WINDOW * 4) and
+                 any(self._from_figure_of_change(other, mentions) for other in self._clause_quantities(q, mentions)))):
+            return "planned"  # "would cut the number of its troops in Iraq from about 2,500 to fewer than 2,000"
         if self._dated_past_copula(q, mentions, sentence) or self._count_in_the_past(q, mentions):
             return "past"
         if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
@@ -184,6 +190,24 @@ class ForceLevelReader:
         if self._dated_before_report(q, mentions, sentence):
             return "past"
         return "current"
+
+    def _clause_quantities(self, q: Quantity, mentions: list[Mention]) -> list[Quantity]:
+        start, end = self._clause_span(q, mentions)
+        return self.doc.within(self.doc.quantities, start, end)
+
+    def _from_figure_of_change(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"cut their number to fewer than 1,000, from about 2,000", "سينخفض من نحو ألفي جندي إلى أقل من ألف":
+        the figure a change starts from, with the figure it goes to in the same clause."""
+        return self._from_before(q, mentions) and any(
+            other is not q and self._to_before(other, mentions) for other in self._clause_quantities(q, mentions))
+
+    def _said_before_report(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """A date of a month, quarter or year over before the report, before the figure in its clause."""
+        published = self.doc.published
+        start, _ = self._clause_span(q, mentions)
+        return published is not None and any(
+            d.precision in ("year", "quarter", "month") and self._ended_before(d, published)
+            for d in self.doc.within(self.doc.dates, start, q.start))
 
     def _dated_before_report(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
         """"بلغ عدد القوات ذروته في عام 2017 بنحو 2000 جندي", "at its peak in 2021 kept as many as 500 troops":
@@ -392,8 +416,9 @@ class ForceLevelReader:
                    self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
 
     def _target_of_force_cut(self, q: Quantity, mentions: list[Mention]) -> bool:
-        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops."""
-        if not self._to_before(q, mentions):
+        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops (or
+        the figure it starts from: "cut its forces from about 2,500 to fewer than 2,000")."""
+        if not (self._to_before(q, mentions) or self._from_figure_of_change(q, mentions)):
             return False
         for cue in self._cues_before(mentions, q.start, ("change_down", "change_down_past"), window=CUE_WINDOW + 4):
             if any(m.start >= cue.end and m.end <= q.start and (
@@ -526,8 +551,8 @@ class ForceLevelReader:
         ("3500 عنصر هم قوام التحالف", "1,000 U.S. troops")."""
         best: tuple[int, int, str] | None = None
         for m in self.ctx.actor_mentions(sentence):
-            if self.ctx.in_closed_clause(m, q.start):
-                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها": not whose figure it is
+            if self.ctx.in_closed_clause(m, q.start) or self.ctx.is_adversary(m):
+                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها", "formed to fight the Islamic State": not whose figure it is
             if m.end <= q.start:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
