@@ -298,6 +298,13 @@ CLAIM_CASES = [
     ("a change said today starts from the figure now, ar", "ar",
      "دمشق - وقال البنتاغون اليوم إن العدد سينخفض من نحو ثلاثة آلاف جندي إلى أقل من ألفين.",
      [{"value": 3000, "status": "current"}, {"value": 2000, "status": "planned"}]),
+    ("the count of the troops just named is cut, en", "en",
+     "WASHINGTON - The Pentagon said on Monday it would regroup its forces in Syria and cut their number to fewer "
+     "than 1,500, from about 2,000.",
+     [{"value": 1500, "status": "planned", "qualifier": "less_than"}, {"value": 2000, "status": "current"}]),
+    ("what is still in use is a figure now, of a total held earlier, en", "en",
+     "ANKARA - Of the six posts Turkish forces held in Idlib at the start of the year, two are still in use.",
+     [{"metric": "bases", "value": 6, "status": "past"}, {"metric": "bases", "value": 2, "status": "current"}]),
     ("the force it was formed to fight is not whose figure it is, en", "en",
      "BAGHDAD - The PMF, formed in 2014 to fight the Islamic State group, has some 100,000 fighters.",
      [{"actor": "iraq", "value": 100000, "status": "current"}]),

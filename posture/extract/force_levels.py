@@ -171,6 +171,8 @@ class ForceLevelReader:
                 (self._cues_before(mentions, q.number_start, ("change_down",), window=TRIGGER_WINDOW * 4) and
                  any(self._from_figure_of_change(other, mentions) for other in self._clause_quantities(q, mentions)))):
             return "planned"  # "would cut the number of its troops in Iraq from about 2,500 to fewer than 2,000"
+        if self._remains(q, mentions):
+            return "current"  # "Of the eight sites held at the start of the year, four are still in use"
         if self._dated_past_copula(q, mentions, sentence) or self._count_in_the_past(q, mentions):
             return "past"
         if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
@@ -397,8 +399,10 @@ class ForceLevelReader:
                       self._whole_force_leaving(anchored, sentence, mentions, source))
         # "كان عدد العسكريين ... نحو 7500 قبل سقوط النظام، موزعين على أكثر من 100 موقع": a figure added after a
         # comma with no time of its own has the time of the one before
+        remaining = {q.start for q, _ in anchored if self._remains(q, mentions)}
         for before, claim in zip(claims, claims[1:]):
             if before.status == "past" and claim.status == "current" and self.doc.clause_comma(before.anchor, claim.anchor) \
+                    and claim.anchor not in remaining \
                     and not any(m.category == "cues" and m.value == "current" and before.anchor < m.start < claim.anchor
                                 for m in mentions):
                 claim.status, claim.ref_date = "past", claim.ref_date or before.ref_date
@@ -420,10 +424,17 @@ class ForceLevelReader:
         the figure it starts from: "cut its forces from about 2,500 to fewer than 2,000")."""
         if not (self._to_before(q, mentions) or self._from_figure_of_change(q, mentions)):
             return False
+        def troops(m: Mention) -> bool:
+            return (m.category == "cues" and m.value == "troop_noun") or (m.category == "actors" and m.feature("kind") == "force")
+
         for cue in self._cues_before(mentions, q.start, ("change_down", "change_down_past"), window=CUE_WINDOW + 4):
-            if any(m.start >= cue.end and m.end <= q.start and (
-                    (m.category == "cues" and m.value == "troop_noun") or
-                    (m.category == "actors" and m.feature("kind") == "force")) for m in mentions):
+            if any(m.start >= cue.end and m.end <= q.start and troops(m) for m in mentions):
+                return True
+            # "consolidate its forces and cut their number to fewer than 1,000": the count of the troops just named
+            if any(m.category == "cues" and m.value == "count_noun" and m.start >= cue.end and m.end <= q.start and
+                   self.doc.tokens_between(cue.end, m.start) == 0 for m in mentions) and \
+                    any(troops(m) and m.end <= cue.start and self.doc.tokens_between(m.end, cue.start) <= CUE_WINDOW
+                        for m in mentions):
                 return True
         return False
 
