@@ -459,3 +459,11 @@ def test_items_of_a_list_take_the_source_that_announced_it(extractor):
             "vehicles, entered through Kafr Lusin and headed to Jabal al-Zawiya. The second convoy, of 20 Turkish "
             "vehicles, withdrew from Sarmin toward the Taftanaz air base.")
     assert [m["source"] for m in movements(read(extractor, text, "en"))] == ["sohr", "sohr"]
+
+
+def test_a_figure_sizes_the_movement_counted_from_its_noun(extractor):
+    """"Around 300 special forces troops were seen moving": the words of the counted noun are no gap."""
+    found = read(extractor, "BEIRUT - Around 300 Iraqi special forces troops were seen moving from Rabia toward the "
+                            "Syrian side, a witness said.", "en")
+    assert claims(found) == []
+    assert [(m["origins"], m["assets"]) for m in movements(found)] == [({"rabia"}, {"troops": 300})]

@@ -111,10 +111,15 @@ class ForceLevelReader:
         if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "change_down_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
+        noun = self._noun_after(q, mentions)
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy") and \
                     not self._kept_by(q, m) and not self.ctx.states_a_presence(m):
-                if self._gap_past_apposition(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
+                # the gap is counted from the noun the figure counts ("around 200 special forces troops were seen moving")
+                gap = self._gap_past_apposition(q, m)
+                if noun is not None and m.start >= noun.end:
+                    gap = min(gap, self.doc.tokens_between(noun.end, m.start))
+                if gap <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
 
