@@ -206,6 +206,14 @@ MOVEMENT_CASES = [
      "BAGHDAD - The United States flew about 300 more troops into the Ain al-Asad base on Monday, officials said. "
      "The soldiers, with their vehicles, were flown in by helicopter from Kuwait.",
      [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}}]),
+    ("the convoy that left, told again as it arrives, ar", "ar",
+     "الحسكة - غادر رتل للقوات الأمريكية قاعدة الشدادي فجر اليوم متوجهاً إلى العراق. وقال مصدر محلي إن الرتل ضم "
+     "40 شاحنة، وسلك طريق اليعربية قبل أن يصل إلى مدينة أربيل مساءً.",
+     [{"type": "withdrawal", "origins": {"shaddadi_base"}, "destinations": {"erbil_city"}, "assets": {"truck": 40}}]),
+    ("the convoy that left, told again as it arrives, en", "en",
+     "HASAKAH - A U.S. convoy left the Shaddadi base on Monday heading for Iraq. A local source said the convoy "
+     "included 40 trucks and reached Erbil in the evening.",
+     [{"type": "withdrawal", "origins": {"shaddadi_base"}, "destinations": {"erbil_city"}, "assets": {"truck": 40}}]),
     ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
      [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]

@@ -989,6 +989,9 @@ class MovementReader:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
+        if (frame.anaphoric or frame.definite) and previous.movement_type == "withdrawal" and \
+                frame.trigger.value == "deployment" and prev_o and d and not o and not d & prev_o:
+            return True  # the convoy that left, told again as it arrives: "إن الرتل ضم ... قبل أن يصل إلى قاعدة حرير"
         # "arrived at al-Qaim" then "moved from Jurf al-Sakhar towards al-Qaim": a move open in type, to or from the
         # same place, is the same movement
         open_type = "other" in (previous.trigger.value, frame.trigger.value) and bool(
