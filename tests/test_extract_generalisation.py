@@ -475,3 +475,15 @@ def test_a_figure_sizes_the_movement_counted_from_its_noun(extractor):
                             "Syrian side, a witness said.", "en")
     assert claims(found) == []
     assert [(m["origins"], m["assets"]) for m in movements(found)] == [({"rabia"}, {"troops": 300})]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "يرصد المرصد السوري لحقوق الإنسان أبرز التطورات الميدانية خلال الساعات الماضية:\n\n"
+                 "- وصل رتل للقوات الروسية يضم 12 آلية إلى مطار القامشلي.\n\n"
+                 "- انسحبت قوات النظام من بلدة تل تمر باتجاه الحسكة.", id="ar"),
+    pytest.param("en", "These are the main events recorded by SOHR activists on Sunday:\n\n"
+                 "Hasakah: A Russian convoy of 12 vehicles arrived at Qamishli airport.\n\n"
+                 "Hasakah: Regime forces withdrew from Tal Tamr toward Hasakah city.", id="en"),
+])
+def test_a_round_up_announced_with_a_colon_is_its_sources_report(extractor, language, text):
+    assert [m["source"] for m in movements(read(extractor, text, language))] == ["sohr", "sohr"]

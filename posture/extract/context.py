@@ -488,7 +488,21 @@ class ArticleContext:
                 found = self.source_of(earlier)
                 if found:
                     return found  # "رصد المرصد ... ثلاثة أرتال" then "ودخل الرتل الأول ..."
-        return None
+        return self._announced_by(sentence)
+
+    def _announced_by(self, sentence: Sentence) -> str | None:
+        """"يرصد المرصد السوري أبرز التطورات ...:", "The following are the main developments documented by SOHR
+        activists:": a line that names a source and ends with a colon announces what follows (a round-up's
+        items, a statement's text); a later sentence that names no source is its report."""
+        if not hasattr(self, "_announcers"):
+            self._announcers: list[tuple[int, str]] = []
+            for s in self.doc.sentences:
+                if self.doc.text[s.start:s.end].rstrip().endswith(":"):
+                    named = next((m.value for m in self.doc.in_sentence(self.doc.mentions, s) if m.category == "sources"
+                                  and (m.start, m.value) in self._named_sources), None)
+                    if named:
+                        self._announcers.append((s.index, named))
+        return next((value for index, value in reversed(self._announcers) if index < sentence.index), None)
 
     def _citing(self, source: Mention, sentence: Sentence) -> str | None:
         """"an Iraqi security source cited by Shafaq News": the outlet that cites the source reports it."""
