@@ -487,3 +487,13 @@ def test_a_figure_sizes_the_movement_counted_from_its_noun(extractor):
 ])
 def test_a_round_up_announced_with_a_colon_is_its_sources_report(extractor, language, text):
     assert [m["source"] for m in movements(read(extractor, text, language))] == ["sohr", "sohr"]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "تغطية مباشرة | الحسكة\n\nعاجل | 07:30\nرتل روسي يضم 8 عربات يصل إلى مطار القامشلي.\n\n"
+                 "10:45\nانسحاب قوات النظام من بلدة تل تمر باتجاه مدينة الحسكة.", id="ar"),
+    pytest.param("en", "Live updates | Hasakah\n\nBreaking | 07:30\nA Russian convoy of 8 vehicles arrives at Qamishli "
+                 "airport.\n\n10:45\nRegime forces withdraw from Tal Tamr toward Hasakah city.", id="en"),
+])
+def test_a_live_post_stamped_with_a_clock_time_is_of_the_day_published(extractor, language, text):
+    assert [m["date"] for m in movements(read(extractor, text, language))] == [PUBLISHED, PUBLISHED]

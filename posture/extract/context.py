@@ -7,6 +7,8 @@ which actor a clause is about, which source a sentence is attributed to, and whi
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 
 from posture.extract.dates import DateMention
@@ -16,6 +18,8 @@ from posture.gazetteer.gazetteer import Gazetteer, Place
 
 # The word that ends a time phrase measured to an event named next ("بعد يومين من [إخراج]", "two days before [the]")
 _EVENT_OF = frozenset(("من", "of", "before", "after"))
+# a live post's time stamp on a line of its own ("عاجل | 08:15", "11:05", "Breaking | 9:40 GMT")
+_CLOCK_STAMP = re.compile(r"^\W*(?:\w+\W+){0,2}\d{1,2}:\d{2}(?:\W+\w+){0,1}\W*$")
 # Which gazetteer feature types a place noun (قاعدة, field, province, ...) selects.
 NOUN_FEATURES = {
     "base": ("military_base", "air_base", "airport", "oil_field", "gas_field", "outpost"),
@@ -562,6 +566,14 @@ class ArticleContext:
                     return True
         return False
 
+    def _stamped_post(self, sentence: Sentence) -> bool:
+        """A post of live coverage: its paragraph opens with a clock time on a line of its own, the time of
+        the day it was published."""
+        text = self.doc.text
+        paragraph = text.rfind("\n\n", 0, sentence.start)
+        first_line = text[paragraph + 2 if paragraph >= 0 else 0:sentence.start].split("\n", 1)[0]
+        return bool(first_line) and _CLOCK_STAMP.match(first_line.strip()) is not None
+
     def event_date(self, trigger: Mention, sentence: Sentence, clause: tuple[int, int]
                    ) -> tuple[DateMention | None, bool]:
         """The date of a movement: the nearest date that tells when it happened, one inside the trigger's
@@ -575,6 +587,8 @@ class ArticleContext:
             o.start >= d.end and self.doc.tokens_between(d.end, o.start) == 0 for o in others))]
         dates = [d for d in dates if clause[0] <= d.start < clause[1]] or dates
         if not dates:
+            if self._stamped_post(sentence) and self.doc.published is not None:
+                return DateMention(sentence.start, sentence.start, self.doc.published, "day", True), True
             return None, False
         told = {d.start for d in dates if self.dates_the_report(d)}
         happened = [d for d in dates if d.start not in told]
