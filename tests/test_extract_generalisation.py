@@ -214,6 +214,11 @@ MOVEMENT_CASES = [
      "HASAKAH - A U.S. convoy left the Shaddadi base on Monday heading for Iraq. A local source said the convoy "
      "included 40 trucks and reached Erbil in the evening.",
      [{"type": "withdrawal", "origins": {"shaddadi_base"}, "destinations": {"erbil_city"}, "assets": {"truck": 40}}]),
+    ("troops named again as an asset noun are the ones told, en", "en",
+     "AMMAN - The United States flew about 200 more Marines into the Ain al-Asad base, officials said on Monday. "
+     "The Marines, with their artillery, were flown in by helicopter from Kuwait on Saturday.",
+     [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}, "assets": {
+         "troops": 200, "artillery": None, "helicopter": None}}]),
     ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
      [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]

@@ -639,6 +639,10 @@ class MovementReader:
         clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)
                         and not self._after_hypothetical(m, clause_items, trigger)]
         for m in clause_items:
+            if not self.doc.morph.verb_first and m.end <= trigger.start and self.doc.definite(m) and \
+                    ((m.category == "assets" and m.value == "troops") or (m.category == "cues" and m.value == "troop_noun")) \
+                    and not self._another_of_a_list(m, clause_items):
+                frame.anaphoric = True  # "The Marines, with artillery, were flown in": the troops told before
             if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
                 slot = self._asset(m)
                 existing = frame.assets.get(slot.asset_type)
@@ -651,10 +655,6 @@ class MovementReader:
             elif m.category == "triggers" and m.feature("convoy") and m is not trigger and self.doc.definite(m) and \
                     not self._another_of_a_list(m, clause_items):
                 frame.anaphoric = True  # "وقال المصدر إن الرتل ضم ... قبل أن يصل": the convoy told before
-            elif not self.doc.morph.verb_first and m.end <= trigger.start and self.doc.definite(m) and \
-                    ((m.category == "assets" and m.value == "troops") or (m.category == "cues" and m.value == "troop_noun")) \
-                    and not self._another_of_a_list(m, clause_items):
-                frame.anaphoric = True  # "The Marines, with artillery, were flown in": the troops told before
             elif m.category == "cues" and m.value == "by_air":
                 frame.by_air = True
         for m in clause_items:
