@@ -502,3 +502,12 @@ def test_a_round_up_announced_with_a_colon_is_its_sources_report(extractor, lang
 ])
 def test_a_live_post_stamped_with_a_clock_time_is_of_the_day_published(extractor, language, text):
     assert [m["date"] for m in movements(read(extractor, text, language))] == [PUBLISHED, PUBLISHED]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("en", "Main events of the day:\n\nHasakah: Russian forces conducted a patrol with four armoured vehicles "
+                 "in the countryside of al-Malikiyah.", id="en"),
+    pytest.param("ar", "أبرز الأحداث:\n\nالحسكة: سيرت القوات الروسية دورية من 4 عربات مدرعة في ريف المالكية.", id="ar"),
+])
+def test_a_place_that_labels_a_round_up_item_is_not_where_it_happened(extractor, language, text):
+    assert [m["locations"] for m in movements(read(extractor, text, language))] == [{"malikiyah"}]

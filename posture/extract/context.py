@@ -103,8 +103,8 @@ class ArticleContext:
         located: dict[str, Place] = {}
         open_nouns: list[Mention] = []
         for m in doc.mentions:
-            if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m)):
-                continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"
+            if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m) or self._section_label(m)):
+                continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"; "Hasakah: ..."
             if m.category == PLACE:
                 candidates = [self.gazetteer.get(pid) for pid in m.place_ids]
                 sentence = doc.sentence_of(m.start)
@@ -197,6 +197,12 @@ class ArticleContext:
             if m.start >= noun.end and self.doc.tokens_between(noun.end, m.start) <= 1 and m.category == PLACE:
                 return False
         return True
+
+    def _section_label(self, m: Mention) -> bool:
+        """"Hasakah: U.S. forces conducted a patrol ...", "دير الزور: ...": a place that opens a round-up's item
+        and ends with a colon names the section (as a dateline does), not where the item happened."""
+        sentence = self.doc.sentence_of(m.start)
+        return self.doc.tokens_between(sentence.start, m.start) == 0 and self.doc.text[m.end:m.end + 2].lstrip().startswith(":")
 
     def place_refs(self, mention: Mention) -> list[PlaceRef]:
         return self.places_at.get(mention.start, [])
