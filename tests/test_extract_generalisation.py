@@ -445,6 +445,15 @@ SOURCE_CASES = [
 ]
 
 
+def test_a_contrast_opens_the_clause_of_another_source(extractor):
+    """"X تقدر ... بنحو 3 آلاف، في حين تقول Y إن العدد ...": each figure is its own clause's speaker's; a range
+    ("بين 4 و5 آلاف") opens no clause."""
+    text = ("دمشق - وتقدر مصادر محلية عدد الجنود الروس في سوريا بنحو 3 آلاف جندي، في حين تقول مصادر تركية إن العدد "
+            "يتراوح بين 4 و5 آلاف، موزعين على 20 موقعاً.")
+    assert [(c["value"], c["source"]) for c in claims(read(extractor, text, "ar"))] == [
+        (3000, "local_sources"), (4000, "other:turkish_sources"), (20, "other:turkish_sources")]
+
+
 @pytest.mark.parametrize("language, text, sources", [pytest.param(*case[1:], id=case[0]) for case in SOURCE_CASES])
 def test_attribution(extractor, language, text, sources):
     found = {c["value"]: c["source"] for c in claims(read(extractor, text, language))}

@@ -455,7 +455,9 @@ class ArticleContext:
         نحو 900 جندي، بحسب تصريحات البنتاغون"), else the sentence's source. (A source before the figure
         may be inside what is reported: "ذكرت الصحيفة أن البنتاغون يستعد لإغلاق 3 من أصل 8 قواعد".)"""
         mentions = self.doc.in_sentence(self.doc.mentions, sentence)
-        breaks = [c.start for c in mentions if c.category == "cues" and c.value == "clause_break"]
+        # a contrast opens another clause ("..., في حين تقول مصادر تركية إن ..."); "بين 9 و10" is a range, no clause
+        breaks = [c.start for c in mentions if c.category == "cues" and
+                  ((c.value == "clause_break" and not c.feature("between")) or c.value == "contrast")]
         trailing = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
                     and m.start > position and not any(position < b < m.start for b in breaks)]
         earlier = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
