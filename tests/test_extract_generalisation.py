@@ -445,6 +445,16 @@ SOURCE_CASES = [
 ]
 
 
+def test_the_speaker_that_opens_a_clause_gives_its_figure(extractor):
+    """"بينما قدرت مصادر في قسد العدد بنحو 1500": the verb of saying governs the figure, with no "أن"."""
+    text = ("دمشق - وقال البنتاغون إن عدد الجنود في سوريا يبلغ نحو 900 جندي، بينما قدرت مصادر في قسد العدد بنحو 1500 "
+            "جندي، في حين تحدثت صحيفة وول ستريت جورنال عن 2000 جندي.")
+    assert [(c["value"], c["source"]) for c in claims(read(extractor, text, "ar"))] == [
+        (900, "pentagon"), (1500, "sdf_officials"), (2000, "wsj")]
+    text = "BEIRUT - There are about 900 U.S. troops in Syria, according to an SDF official."
+    assert [c["source"] for c in claims(read(extractor, text, "en"))] == ["sdf_officials"]
+
+
 def test_a_contrast_opens_the_clause_of_another_source(extractor):
     """"X تقدر ... بنحو 3 آلاف، في حين تقول Y إن العدد ...": each figure is its own clause's speaker's; a range
     ("بين 4 و5 آلاف") opens no clause."""

@@ -467,11 +467,19 @@ class ArticleContext:
         # a figure told in a clause of its own by a source named in that clause ("ولم تعلن الوزارة ...، فيما نقلت
         # وكالة تاس عن مصدر أن مصير القاعدتين"), before what it said
         clause_start = max([b for b in breaks if b < position], default=sentence.start)
+        clause_end = max([c.end for c in mentions if c.start == clause_start and c.category == "cues"], default=clause_start)
         if clause_start > sentence.start:
             own = [m for m in earlier if m.start > clause_start and
                    any(w in self.doc.morph.complementizers for w in self.doc.text[m.end:position].split())]
             if own:
                 return own[0].value  # the one who says it, before "أن"/"that"
+            # "بينما قدّرت مصادر في قسد العدد الحالي بما بين 1200 و1500", "في حين تحدثت صحيفة ... عن 1400 جندي":
+            # the subject of the clause's verb of saying, which governs the figure itself
+            own = [m for m in earlier if m.start > clause_start and any(
+                c.category == "cues" and c.value == "speech" and c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0
+                and self.doc.tokens_between(clause_end, c.start) == 0 for c in mentions)]
+            if own:
+                return own[0].value
         return self.source_of(sentence)
 
     def source_of(self, sentence: Sentence) -> str | None:
