@@ -219,6 +219,9 @@ MOVEMENT_CASES = [
      "The Marines, with their artillery, were flown in by helicopter from Kuwait on Saturday.",
      [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}, "assets": {
          "troops": 200, "artillery": None, "helicopter": None}}]),
+    ("units put before the verb by a complementizer moved; the unit's adjective is no vehicle, ar", "ar",
+     "بغداد - وقال قائد العمليات إن لواءين من الفرقة المدرعة الخامسة تحركا من معسكر التاجي باتجاه القائم.",
+     [{"origins": {"taji_base"}, "destinations": {"qaim"}, "assets": {"troops": None}}]),
     ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
      [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]

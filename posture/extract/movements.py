@@ -643,7 +643,8 @@ class MovementReader:
                     ((m.category == "assets" and m.value == "troops") or (m.category == "cues" and m.value == "troop_noun")) \
                     and not self._another_of_a_list(m, clause_items):
                 frame.anaphoric = True  # "The Marines, with artillery, were flown in": the troops told before
-            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
+            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items) \
+                    and not self._names_a_unit(m, clause_items):
                 slot = self._asset(m)
                 existing = frame.assets.get(slot.asset_type)
                 if existing is None or (existing.count is None and slot.count is not None):
@@ -725,6 +726,13 @@ class MovementReader:
                                               not self.doc.clause_comma(min(m.end, asset.end), max(m.start, asset.start))))
                    for m in items)
 
+    def _names_a_unit(self, asset: Mention, items: list[Mention]) -> bool:
+        """"الفرقة المدرعة التاسعة", "an armoured brigade": an asset word right after (or, where adjectives come
+        first, right before) a unit noun is the unit's adjective, not a vehicle."""
+        return any(m.category == "cues" and m.value == "troop_noun" and m.feature("unit") and (
+            (m.end <= asset.start and self.doc.tokens_between(m.end, asset.start) == 0) if self.doc.morph.adjective_after_noun
+            else (asset.end <= m.start and self.doc.tokens_between(asset.end, m.start) == 0)) for m in items)
+
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
         """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object;
         "Smaller contingents were also withdrawn": the subject of a passive."""
@@ -732,6 +740,10 @@ class MovementReader:
             if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
                     _PASSIVE.fullmatch(self.doc.text[m.end:trigger.start]):
                 return True
+            if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
+                    self.doc.word_before(m.start) in self.doc.morph.complementizers and \
+                    self.doc.tokens_between(m.end, trigger.start) <= OBJECT_WINDOW and not self.doc.clause_comma(m.end, trigger.start):
+                return True  # "إن لواءين من الفرقة المدرعة تحركا": the subject a complementizer puts before the verb
         for m in items:
             if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
                     and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
