@@ -222,6 +222,12 @@ MOVEMENT_CASES = [
     ("units put before the verb by a complementizer moved; the unit's adjective is no vehicle, ar", "ar",
      "بغداد - وقال قائد العمليات إن لواءين من الفرقة المدرعة الخامسة تحركا من معسكر التاجي باتجاه القائم.",
      [{"origins": {"taji_base"}, "destinations": {"qaim"}, "assets": {"troops": None}}]),
+    ("a town near which it entered a country says more than the country, en", "en",
+     "GAZIANTEP - Turkish tanks crossed the border into Syria near the town of Jarablus on Monday.",
+     [{"type": "deployment", "actor": "turkey", "destinations": {"jarablus"}}]),
+    ("a town near which it entered a country says more than the country, ar", "ar",
+     "غازي عنتاب - دخلت دبابات تركية إلى سوريا قرب مدينة جرابلس يوم الاثنين.",
+     [{"type": "deployment", "actor": "turkey", "destinations": {"jarablus"}}]),
     ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
      [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]

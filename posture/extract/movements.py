@@ -239,6 +239,7 @@ class MovementReader:
         last_role: str | None = None
         keep_role = False
         locator_next = False
+        near_country = False  # the locator is "near" after a country name
         after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
         last_placed: list[tuple[str, PlaceRef]] = []  # the places of the last name placed
@@ -279,6 +280,7 @@ class MovementReader:
                 if m.value == "prep_near" and placed_before and last_place_end is not None and \
                         self.doc.tokens_between(last_place_end, m.start) <= 1:
                     locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
+                    near_country = all(self.ctx.place(ref.place_id).place_kind == "country" for _, ref in last_placed)
                     continue
                 if m.value == "prep_near" and not placed_before and (role in (ORIGIN, DESTINATION, VIA) or
                                                                       last_role in (ORIGIN, DESTINATION)):
@@ -356,7 +358,12 @@ class MovementReader:
             if placed_before and last_place_end is not None and _OF_PLACE.fullmatch(self.doc.text[last_place_end:m.start]):
                 locator_next = True  # "the Reyhanli district of (southern) Hatay province"
             if locator_next:
-                if placed_before and not self._only_areas(last_placed):
+                if near_country and all(self.ctx.place(r.place_id).place_kind == "point" for r in refs):
+                    last_placed_areas = True  # "crossed into Syria near the town of Tal Abyad": the town says more
+                else:
+                    last_placed_areas = self._only_areas(last_placed)
+                near_country = False
+                if placed_before and not last_placed_areas:
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
                 if placed_before:  # "مواقع في عمق البادية جنوب مدينة الميادين": the town says more than the desert
                     frame.places = [pr for pr in frame.places if pr not in last_placed]
