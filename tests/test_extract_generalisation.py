@@ -539,3 +539,15 @@ def test_a_live_post_stamped_with_a_clock_time_is_of_the_day_published(extractor
 ])
 def test_a_place_that_labels_a_round_up_item_is_not_where_it_happened(extractor, language, text):
     assert [m["locations"] for m in movements(read(extractor, text, language))] == [{"malikiyah"}]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "حماة - وأفاد مراسل محلي بأن قافلة تضم نحو 20 شاحنة انطلقت من نقطة مورك نحو جبل الزاوية، برفقة دوريات "
+                 "من الشرطة العسكرية الروسية.", id="ar"),
+    pytest.param("en", "HAMA - A convoy of about 20 trucks set off from the Morek post toward Jabal al-Zawiya, escorted by "
+                 "patrols of the Russian military police.", id="en"),
+])
+def test_who_escorts_a_convoy_does_not_move_in_it(extractor, language, text):
+    found = movements(read(extractor, text, language))
+    assert [(m["type"], m["origins"], m["assets"]) for m in found] == [("withdrawal", {"morek"}, {"truck": 20})]
+    assert found[0]["actor"] != "russia"

@@ -245,6 +245,13 @@ class ArticleContext:
                 named.append(m)
         return resolved
 
+    def escorting(self, m: Mention) -> bool:
+        """"برفقة دوريات من قوى الأمن العام", "escorted by Russian military police": who escorts a convoy does not
+        move in it (an escort cue a few words before, in the same clause)."""
+        return any(c.category == "cues" and c.value == "escort" and c.end <= m.start and
+                   self.doc.tokens_between(c.end, m.start) <= 3 and not self.doc.clause_comma(c.end, m.start)
+                   for c in self.doc.near(m))
+
     def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
@@ -260,7 +267,8 @@ class ArticleContext:
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m) \
+                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and not self.escorting(m) \
+                        and self.in_sentences(m) \
                         and not self._used_as_place(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
@@ -326,7 +334,8 @@ class ArticleContext:
         if antecedent is not None:
             return antecedent.value, antecedent  # "القوات الروسية التي انتشرت في ...", "Russian troops, who moved in"
         candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
-                      and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)]
+                      and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)
+                      and not self.escorting(m)]
         if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
             candidates = [m for m in candidates if m.end <= position or self._passive_agent(m) or self._owns_a_base(m)]

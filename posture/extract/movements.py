@@ -100,7 +100,7 @@ class MovementReader:
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
                  and not self._figurative(m, mentions) and not self._attacked(m, mentions)
                  and not self._leaves_someone(m, mentions) and not self._in_compound(m)
-                 and not self.ctx.states_a_presence(m)]
+                 and not self.ctx.states_a_presence(m) and not (m.feature("pos") == "noun" and self.ctx.escorting(m))]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
