@@ -256,6 +256,8 @@ NO_MOVEMENT_CASES = [
     ("a deployment noun for a presence, ar", "ar", "دمشق - ويثير انتشار القوات الأمريكية في سوريا مخاوف الحكومة."),
     ("a force deployed in a country is a level, en", "en",
      "MOSCOW - Russia had deployed around 7,500 soldiers in Syria before the rebel offensive."),
+    ("a convoy an attack verb takes as object after its subject, ar", "ar",
+     "دير الزور - استهدفت طائرات مسيرة مجهولة، مساء أمس، رتلاً من الصهاريج قرب مدينة الميادين."),
     ("mourners are not forces, ar", "ar", "دمشق - وخرج آلاف المشيعين من مدينة القامشلي باتجاه عامودا."),
     ("mourners are not forces, en", "en", "BEIRUT - Hundreds of mourners left Qamishli for Amuda on Monday."),
     ("demonstrators are not forces, en", "en", "BEIRUT - Crowds of demonstrators marched from Qamishli to Amuda on Monday."),

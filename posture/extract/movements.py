@@ -38,6 +38,8 @@ NEXT_SENTENCE, ANAPHORIC_REACH = 1, 2
 # Types that one movement can be told as: a cargo plane landing with reinforcements.
 COMPATIBLE_TYPES = {frozenset(("deployment", "airlift")), frozenset(("withdrawal", "airlift"))}
 
+ATTACK_OBJECT_WINDOW = 8  # words between an Arabic attack verb and its object (the subject and a time between)
+
 
 @dataclass
 class AssetSlot:
@@ -149,8 +151,16 @@ class MovementReader:
     def _attacked(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"warplanes struck a convoy", "استهدف رتلاً": the convoy is the target of an attack being told."""
         return trigger.feature("pos") == "noun" and any(
-            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and
-            self.doc.tokens_between(m.end, trigger.start) <= 2 for m in mentions)
+            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and (
+                self.doc.tokens_between(m.end, trigger.start) <= 2 or self._object_after_subject(m, trigger, mentions))
+            for m in mentions)
+
+    def _object_after_subject(self, verb: Mention, noun: Mention, mentions: list[Mention]) -> bool:
+        """"استهدفت طائرات مجهولة، فجر اليوم الثلاثاء، قافلة شاحنات": where the subject follows the verb, the
+        object comes after the subject and the time; no other verb or clause comes between."""
+        return self.doc.morph.verb_first and self.doc.tokens_between(verb.end, noun.start) <= ATTACK_OBJECT_WINDOW and \
+            not any(verb.end <= m.start < noun.start and (
+                m.category == "triggers" or (m.category == "cues" and m.value in ("clause_break", "speech"))) for m in mentions)
 
     def _figurative(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"وصول الحكومة إلى السلطة", "came to power": motion towards something that is not a place."""
