@@ -183,6 +183,10 @@ class MovementReader:
                     c.category == "cues" and c.value == "contrast" and
                     min(m.end, trigger.end) <= c.start < max(m.start, trigger.start) for c in in_sentence):
                 return True
+            if m.value == "negation" and m.feature("scope") == "after" and m.start >= trigger.end and not any(
+                    c.category == "cues" and c.value in ("contrast", "clause_break") and trigger.end <= c.start < m.start
+                    for c in in_sentence):
+                return True  # "Reports that we have left the city are false", "a convoy heading to Amuda was blocked"
             if m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
                     and m.start < trigger.start and not any(
                         c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
