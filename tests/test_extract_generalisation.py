@@ -228,6 +228,10 @@ MOVEMENT_CASES = [
     ("a town near which it entered a country says more than the country, ar", "ar",
      "غازي عنتاب - دخلت دبابات تركية إلى سوريا قرب مدينة جرابلس يوم الاثنين.",
      [{"type": "deployment", "actor": "turkey", "destinations": {"jarablus"}}]),
+    ("a plan word after its movement noun governs the noun, not the handover told, en", "en",
+     "BAGHDAD - The U.S.-led coalition handed over the Victory base near Baghdad airport to Iraqi forces on Tuesday, "
+     "the final step of a withdrawal agreed last year, an Iraqi official said.",
+     [{"type": "withdrawal", "actor": "us_led_coalition", "origins": {"victory_base"}}]),
     ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
      [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]

@@ -183,6 +183,9 @@ class MovementReader:
                     c.category == "cues" and c.value == "contrast" and
                     min(m.end, trigger.end) <= c.start < max(m.start, trigger.start) for c in in_sentence):
                 return True
+            if m.value == "modal" and m.feature("post") and trigger.feature("pos") == "noun" and m.start >= trigger.end \
+                    and self.doc.tokens_between(trigger.end, m.start) <= 1:
+                return True  # "الانسحاب المقرر", "the withdrawal agreed last year": a plan named after its noun
             if m.value == "negation" and m.feature("scope") == "after" and m.start >= trigger.end and not any(
                     c.category == "cues" and c.value in ("contrast", "clause_break") and trigger.end <= c.start < m.start
                     for c in in_sentence):
