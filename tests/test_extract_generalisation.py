@@ -466,6 +466,14 @@ SOURCE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("text, source", [
+    ("WASHINGTON - About 900 U.S. troops remain in Syria, a Pentagon official said.", "pentagon"),
+    ("BAGHDAD - Some 2,500 U.S. troops are in Iraq, an Iraqi official said.", "iraqi_officials"),
+])
+def test_one_of_a_group_of_sources_speaks_for_it(extractor, text, source):
+    assert [c["source"] for c in claims(read(extractor, text, "en"))] == [source]
+
+
 def test_the_speaker_that_opens_a_clause_gives_its_figure(extractor):
     """"بينما قدرت مصادر في قسد العدد بنحو 1500": the verb of saying governs the figure, with no "أن"."""
     text = ("دمشق - وقال البنتاغون إن عدد الجنود في سوريا يبلغ نحو 900 جندي، بينما قدرت مصادر في قسد العدد بنحو 1500 "
