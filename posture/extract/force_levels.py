@@ -154,7 +154,7 @@ class ForceLevelReader:
         future of the first clause is not the second figure's)."""
         sentence = self.doc.sentence_of(q.start)
         cuts = [m.start for m in mentions if m.category == "cues" and
-                ((m.value == "clause_break" and m.feature("while")) or m.value == "contrast")]
+                ((m.value == "clause_break" and (m.feature("while") or m.feature("time"))) or m.value == "contrast")]
         cuts += [i for i in range(sentence.start, sentence.end) if self.doc.text[i] == ";"]
         return (max([c for c in cuts if c < q.start], default=sentence.start),
                 min([c for c in cuts if c > q.end], default=sentence.end))
