@@ -574,3 +574,10 @@ def test_who_escorts_a_convoy_does_not_move_in_it(extractor, language, text):
     found = movements(read(extractor, text, language))
     assert [(m["type"], m["origins"], m["assets"]) for m in found] == [("withdrawal", {"morek"}, {"truck": 20})]
     assert found[0]["actor"] != "russia"
+
+
+def test_the_figure_a_change_starts_from_is_dated_when_it_was_said(extractor):
+    tables = read(extractor, "WASHINGTON - The Pentagon said in March that it would cut its forces in Iraq to fewer "
+                             "than 2,000, from about 2,500.", "en")
+    past = [c for c in tables.force_levels if c["status"] == "past"]
+    assert [(c["value"], c["ref_date"], c["ref_date_precision"]) for c in past] == [(2500, date(2025, 3, 1), "month")]

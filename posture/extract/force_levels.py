@@ -209,12 +209,14 @@ class ForceLevelReader:
             other is not q and self._to_before(other, mentions) for other in self._clause_quantities(q, mentions))
 
     def _said_before_report(self, q: Quantity, mentions: list[Mention]) -> bool:
+        return self._said_date(q, mentions) is not None
+
+    def _said_date(self, q: Quantity, mentions: list[Mention]):
         """A date of a month, quarter or year over before the report, before the figure in its clause."""
         published = self.doc.published
         start, _ = self._clause_span(q, mentions)
-        return published is not None and any(
-            d.precision in ("year", "quarter", "month") and self._ended_before(d, published)
-            for d in self.doc.within(self.doc.dates, start, q.start))
+        return next((d for d in self.doc.within(self.doc.dates, start, q.start) if published is not None and
+                     d.precision in ("year", "quarter", "month") and self._ended_before(d, published)), None)
 
     def _dated_before_report(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
         """"بلغ عدد القوات ذروته في عام 2017 بنحو 2000 جندي", "at its peak in 2021 kept as many as 500 troops":
@@ -612,6 +614,10 @@ class ForceLevelReader:
         source = self.ctx.source_near(q.start, sentence)
         actor = self._actor_for(q, sentence)
         date = self._date_for(q, status, sentence)
+        if date is None and status == "past":
+            mentions = self._mentions(sentence)
+            if self._from_figure_of_change(q, self._own_clause(q, mentions)):
+                date = self._said_date(q, mentions)  # "said in April that it would cut ..., from about 2,000"
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
                      self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)
 
