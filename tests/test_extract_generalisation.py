@@ -581,3 +581,13 @@ def test_the_figure_a_change_starts_from_is_dated_when_it_was_said(extractor):
                              "than 2,000, from about 2,500.", "en")
     past = [c for c in tables.force_levels if c["status"] == "past"]
     assert [(c["value"], c["ref_date"], c["ref_date_precision"]) for c in past] == [(2500, date(2025, 3, 1), "month")]
+
+
+@pytest.mark.parametrize("language, text, kept", [
+    pytest.param("en", "WASHINGTON - U.S. forces have pulled back from two observation posts on the border, a U.S. "
+                 "official said.", [], id="left, en"),
+    pytest.param("ar", "واشنطن - انسحبت القوات الأمريكية من ثلاث نقاط على الحدود، بحسب مسؤول أمريكي.", [], id="left, ar"),
+    pytest.param("en", "WASHINGTON - The coalition operates from eight bases in Iraq.", [8], id="held, en"),
+])
+def test_the_bases_a_movement_left_are_no_count_of_bases_held(extractor, language, text, kept):
+    assert [c["value"] for c in claims(read(extractor, text, language)) if c["metric"] == "bases"] == kept

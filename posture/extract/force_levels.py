@@ -123,6 +123,17 @@ class ForceLevelReader:
                     return True
         return False
 
+    def _places_of_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"pulled back from two observation posts", "انسحبت من ثلاث نقاط": the bases a movement left or
+        reached, right after its verb (and, where the subject follows the verb, its subject) and preposition,
+        are where it went, not a count of bases held."""
+        prep = next((m for m in mentions if m.category == "cues" and m.value in ("prep_origin", "prep_destination")
+                     and m.end <= q.start and self.doc.tokens_between(m.end, q.start) == 0), None)
+        return prep is not None and any(
+            m.category == "triggers" and m.feature("pos") == "verb" and not m.feature("presence") and
+            m.end <= prep.start and not self.doc.clause_comma(m.end, prep.start) and
+            self.doc.tokens_between(m.end, prep.start) <= (3 if self.doc.morph.verb_first else 1) for m in mentions)
+
     def _kept_by(self, q: Quantity, trigger: Mention) -> bool:
         """"leaving roughly 200 troops in eastern Syria": the object of "leave" stays; it is a force level
         (where the object follows the verb; after an Arabic verb comes its subject)."""
@@ -383,6 +394,8 @@ class ForceLevelReader:
             if metric is None:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
+                continue
+            if metric == "bases" and self._places_of_a_movement(q, mentions):
                 continue
             if self._of_several_forces(q, mentions) or self._not_a_level(q, mentions):
                 continue  # "830 foreign military sites", "63,000 servicemen gained combat experience"
