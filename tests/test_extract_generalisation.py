@@ -36,7 +36,7 @@ MOVEMENT_CASES = [
     ("reached after setting off: one movement, en", "en",
      "HATAY - A convoy of 25 Turkish vehicles carrying commandos reached Reyhanli after setting off from Kirikhan.",
      [{"type": "deployment", "actor": "turkey", "origins": {"kirikhan"}, "destinations": {"reyhanli"},
-       "assets": {"military_vehicle": 25}}]),
+       "assets": {"military_vehicle": 25, "troops": None}}]),  # the commandos it carries moved too
     ("by air, ar", "ar", "بغداد - نُقل جزء من المعدات الأميركية جواً من قاعدة عين الأسد إلى الكويت.",
      [{"type": "airlift", "actor": "us", "origins": {"ain_al_asad_airbase"}, "destinations": {"kuwait"}}]),
     ("by air, en", "en", "BAGHDAD - U.S. equipment was moved by air from the Ain al-Asad base to Kuwait.",
@@ -193,6 +193,47 @@ MOVEMENT_CASES = [
      "HATAY - The Turkish army on Wednesday sent more commando units to the border. A convoy of 25 vehicles "
      "reached Reyhanli.",
      [{"destinations": {"reyhanli"}, "date": date(2025, 4, 30)}]),
+    # the thing that moved, named again (practice4 round)
+    ("the convoy named again in a later clause is the one told, ar", "ar",
+     "حلب - دخل رتل عسكري تركي إلى ريف حلب الشمالي عبر معبر باب السلامة صباح اليوم. "
+     "وقال مصدر محلي إن الرتل ضم 40 آلية وتوجه نحو مدينة الباب.",
+     [{"actor": "turkey", "destinations": {"al_bab"}, "assets": {"military_vehicle": 40}, "date": PUBLISHED}]),
+    ("the second convoy is another one, ar", "ar",
+     "حلب - دخل رتل عسكري تركي إلى ريف حلب الشمالي عبر معبر باب السلامة صباح اليوم. "
+     "وقال مصدر محلي إن الرتل الثاني ضم 40 آلية وتوجه نحو مدينة الباب.",
+     [{"actor": "turkey", "assets": {}}, {"destinations": {"al_bab"}, "assets": {"military_vehicle": 40}}]),
+    ("the troops named again before a passive verb are the ones told, en", "en",
+     "BAGHDAD - The United States flew about 300 more troops into the Ain al-Asad base on Monday, officials said. "
+     "The soldiers, with their vehicles, were flown in by helicopter from Kuwait.",
+     [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}}]),
+    ("the convoy that left, told again as it arrives, ar", "ar",
+     "الحسكة - غادر رتل للقوات الأمريكية قاعدة الشدادي فجر اليوم متوجهاً إلى العراق. وقال مصدر محلي إن الرتل ضم "
+     "40 شاحنة، وسلك طريق اليعربية قبل أن يصل إلى مدينة أربيل مساءً.",
+     [{"type": "withdrawal", "origins": {"shaddadi_base"}, "destinations": {"erbil_city"}, "assets": {"truck": 40}}]),
+    ("the convoy that left, told again as it arrives, en", "en",
+     "HASAKAH - A U.S. convoy left the Shaddadi base on Monday heading for Iraq. A local source said the convoy "
+     "included 40 trucks and reached Erbil in the evening.",
+     [{"type": "withdrawal", "origins": {"shaddadi_base"}, "destinations": {"erbil_city"}, "assets": {"truck": 40}}]),
+    ("troops named again as an asset noun are the ones told, en", "en",
+     "AMMAN - The United States flew about 200 more Marines into the Ain al-Asad base, officials said on Monday. "
+     "The Marines, with their artillery, were flown in by helicopter from Kuwait on Saturday.",
+     [{"type": "airlift", "origins": {"kuwait"}, "destinations": {"ain_al_asad_airbase"}, "assets": {
+         "troops": 200, "artillery": None, "helicopter": None}}]),
+    ("units put before the verb by a complementizer moved; the unit's adjective is no vehicle, ar", "ar",
+     "بغداد - وقال قائد العمليات إن لواءين من الفرقة المدرعة الخامسة تحركا من معسكر التاجي باتجاه القائم.",
+     [{"origins": {"taji_base"}, "destinations": {"qaim"}, "assets": {"troops": None}}]),
+    ("a town near which it entered a country says more than the country, en", "en",
+     "GAZIANTEP - Turkish tanks crossed the border into Syria near the town of Jarablus on Monday.",
+     [{"type": "deployment", "actor": "turkey", "destinations": {"jarablus"}}]),
+    ("a town near which it entered a country says more than the country, ar", "ar",
+     "غازي عنتاب - دخلت دبابات تركية إلى سوريا قرب مدينة جرابلس يوم الاثنين.",
+     [{"type": "deployment", "actor": "turkey", "destinations": {"jarablus"}}]),
+    ("a plan word after its movement noun governs the noun, not the handover told, en", "en",
+     "BAGHDAD - The U.S.-led coalition handed over the Victory base near Baghdad airport to Iraqi forces on Tuesday, "
+     "the final step of a withdrawal agreed last year, an Iraqi official said.",
+     [{"type": "withdrawal", "actor": "us_led_coalition", "origins": {"victory_base"}}]),
+    ("a dual base noun with a pronoun suffix, ar", "ar", "الحسكة - أخلت القوات الأمريكية قاعدتيها في الشدادي وتل بيدر.",
+     [{"type": "withdrawal", "actor": "us", "origins": {"shaddadi_base", "tal_baydar_base"}}]),
 ]
 
 
@@ -219,12 +260,36 @@ NO_MOVEMENT_CASES = [
     ("a deployment noun for a presence, ar", "ar", "دمشق - ويثير انتشار القوات الأمريكية في سوريا مخاوف الحكومة."),
     ("a force deployed in a country is a level, en", "en",
      "MOSCOW - Russia had deployed around 7,500 soldiers in Syria before the rebel offensive."),
+    ("a convoy an attack verb takes as object after its subject, ar", "ar",
+     "دير الزور - استهدفت طائرات مسيرة مجهولة، مساء أمس، رتلاً من الصهاريج قرب مدينة الميادين."),
+    ("a denial told after the claim, en", "en", "RAQQA - Reports that our forces have withdrawn from Tabqa are false."),
+    ("a denial told after the claim, ar", "ar", "الرقة - الأنباء عن انسحاب قواتنا من مدينة الطبقة عارية عن الصحة."),
+    ("a convoy that was blocked, en", "en", "QAMISHLI - A Russian convoy heading to Amuda was blocked by residents on Monday."),
+    ("mourners are not forces, ar", "ar", "دمشق - وخرج آلاف المشيعين من مدينة القامشلي باتجاه عامودا."),
+    ("mourners are not forces, en", "en", "BEIRUT - Hundreds of mourners left Qamishli for Amuda on Monday."),
+    ("demonstrators are not forces, en", "en", "BEIRUT - Crowds of demonstrators marched from Qamishli to Amuda on Monday."),
+    ("detained people are not forces, ar", "ar", "الحسكة - وصل عشرات الموقوفين إلى مدينة الحسكة."),
+    ("blocked from moving, en", "en", "BEIRUT - Russian military police patrols were blocked from entering the town of Amuda on Monday."),
+    ("a decision to withdraw, ar", "ar", "دمشق - قررت روسيا سحب قواتها من مطار القامشلي."),
+    ("a decision noun, ar", "ar", "دمشق - وأكد المتحدث قرار واشنطن سحب قواتها من قاعدة التنف."),
+    ("what is being circulated, ar", "ar", "دمشق - ويتم تداول أنباء عن وصول رتل روسي إلى مطار القامشلي."),
 ]
 
 
 @pytest.mark.parametrize("language, text", [pytest.param(lang, text, id=name) for name, lang, text in NO_MOVEMENT_CASES])
 def test_no_movement(extractor, language, text):
     assert movements(read(extractor, text, language)) == []
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "الأنبار - وصل رتل يضم 30 آلية إلى قاعدة عين الأسد، بعد هزيمة الفصائل العراقية في المنطقة.", id="ar"),
+    pytest.param("en", "ANBAR - A convoy of 30 vehicles reached the Ain al-Asad base following the defeat of Iraqi militias "
+                 "in the area.", id="en"),
+])
+def test_a_defeated_force_did_not_move(extractor, language, text):
+    found = movements(read(extractor, text, language))
+    assert [m["destinations"] for m in found] == [{"ain_al_asad_airbase"}]
+    assert found[0]["actor"] != "iran_backed"
 
 
 def test_a_lone_dateline_ends_the_head(extractor):
@@ -252,6 +317,34 @@ def test_an_ordinary_word_is_not_a_place(extractor):
 # ---------------------------------------------------------------- force levels
 
 CLAIM_CASES = [
+    ("a change from a figure to a target, en", "en",
+     "WASHINGTON - The Pentagon said on Monday it would cut its forces in Iraq from about 2,500 to fewer than 2,000.",
+     [{"value": 2500, "status": "current"}, {"value": 2000, "status": "planned", "qualifier": "less_than"}]),
+    ("a change said in a month over starts from a figure of then, en", "en",
+     "WASHINGTON - The Pentagon said in March that it would cut its forces in Iraq to fewer than 2,000, from about 2,500.",
+     [{"value": 2500, "status": "past"}, {"value": 2000, "status": "planned"}]),
+    ("a change said in a month over starts from a figure of then, ar", "ar",
+     "دمشق - وقال البنتاغون في آذار الماضي إن العدد سينخفض من نحو ثلاثة آلاف جندي إلى أقل من ألفين.",
+     [{"value": 3000, "status": "past"}, {"value": 2000, "status": "planned"}]),
+    ("a change said today starts from the figure now, ar", "ar",
+     "دمشق - وقال البنتاغون اليوم إن العدد سينخفض من نحو ثلاثة آلاف جندي إلى أقل من ألفين.",
+     [{"value": 3000, "status": "current"}, {"value": 2000, "status": "planned"}]),
+    ("the count of the troops just named is cut, en", "en",
+     "WASHINGTON - The Pentagon said on Monday it would regroup its forces in Syria and cut their number to fewer "
+     "than 1,500, from about 2,000.",
+     [{"value": 1500, "status": "planned", "qualifier": "less_than"}, {"value": 2000, "status": "current"}]),
+    ("what is still in use is a figure now, of a total held earlier, en", "en",
+     "ANKARA - Of the six posts Turkish forces held in Idlib at the start of the year, two are still in use.",
+     [{"metric": "bases", "value": 6, "status": "past"}, {"metric": "bases", "value": 2, "status": "current"}]),
+    ("a base now empty of a force is a full withdrawal done, en", "en",
+     'QAMISHLI - "The base is now empty of American soldiers," a Kurdish official said.',
+     [{"actor": "us", "value": 0, "status": "current", "source": "other:kurdish_officials"}]),
+    ("a clause of time has its own time, ar", "ar",
+     "دمشق - وتقدر مصادر محلية عدد عناصر الحرس الثوري في سوريا حالياً بنحو ألف عنصر، بعدما بلغ نحو 4 آلاف في عام 2017.",
+     [{"value": 1000, "status": "current"}, {"value": 4000, "status": "past"}]),
+    ("the force it was formed to fight is not whose figure it is, en", "en",
+     "BAGHDAD - The PMF, formed in 2014 to fight the Islamic State group, has some 100,000 fighters.",
+     [{"actor": "iraq", "value": 100000, "status": "current"}]),
     ("a part of the figure before, ar", "ar",
      "دمشق - وتتمركز قوات التحالف الدولي في 23 قاعدة ونقطة عسكرية في سوريا، 17 منها في محافظة الحسكة.",
      [{"metric": "bases", "value": 23}, {"metric": "bases", "value": 17}]),
@@ -376,6 +469,33 @@ SOURCE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("text, source", [
+    ("WASHINGTON - About 900 U.S. troops remain in Syria, a Pentagon official said.", "pentagon"),
+    ("BAGHDAD - Some 2,500 U.S. troops are in Iraq, an Iraqi official said.", "iraqi_officials"),
+])
+def test_one_of_a_group_of_sources_speaks_for_it(extractor, text, source):
+    assert [c["source"] for c in claims(read(extractor, text, "en"))] == [source]
+
+
+def test_the_speaker_that_opens_a_clause_gives_its_figure(extractor):
+    """"بينما قدرت مصادر في قسد العدد بنحو 1500": the verb of saying governs the figure, with no "أن"."""
+    text = ("دمشق - وقال البنتاغون إن عدد الجنود في سوريا يبلغ نحو 900 جندي، بينما قدرت مصادر في قسد العدد بنحو 1500 "
+            "جندي، في حين تحدثت صحيفة وول ستريت جورنال عن 2000 جندي.")
+    assert [(c["value"], c["source"]) for c in claims(read(extractor, text, "ar"))] == [
+        (900, "pentagon"), (1500, "sdf_officials"), (2000, "wsj")]
+    text = "BEIRUT - There are about 900 U.S. troops in Syria, according to an SDF official."
+    assert [c["source"] for c in claims(read(extractor, text, "en"))] == ["sdf_officials"]
+
+
+def test_a_contrast_opens_the_clause_of_another_source(extractor):
+    """"X تقدر ... بنحو 3 آلاف، في حين تقول Y إن العدد ...": each figure is its own clause's speaker's; a range
+    ("بين 4 و5 آلاف") opens no clause."""
+    text = ("دمشق - وتقدر مصادر محلية عدد الجنود الروس في سوريا بنحو 3 آلاف جندي، في حين تقول مصادر تركية إن العدد "
+            "يتراوح بين 4 و5 آلاف، موزعين على 20 موقعاً.")
+    assert [(c["value"], c["source"]) for c in claims(read(extractor, text, "ar"))] == [
+        (3000, "local_sources"), (4000, "other:turkish_sources"), (20, "other:turkish_sources")]
+
+
 @pytest.mark.parametrize("language, text, sources", [pytest.param(*case[1:], id=case[0]) for case in SOURCE_CASES])
 def test_attribution(extractor, language, text, sources):
     found = {c["value"]: c["source"] for c in claims(read(extractor, text, language))}
@@ -403,3 +523,71 @@ def test_items_of_a_list_take_the_source_that_announced_it(extractor):
             "vehicles, entered through Kafr Lusin and headed to Jabal al-Zawiya. The second convoy, of 20 Turkish "
             "vehicles, withdrew from Sarmin toward the Taftanaz air base.")
     assert [m["source"] for m in movements(read(extractor, text, "en"))] == ["sohr", "sohr"]
+
+
+def test_a_figure_sizes_the_movement_counted_from_its_noun(extractor):
+    """"Around 300 special forces troops were seen moving": the words of the counted noun are no gap."""
+    found = read(extractor, "BEIRUT - Around 300 Iraqi special forces troops were seen moving from Rabia toward the "
+                            "Syrian side, a witness said.", "en")
+    assert claims(found) == []
+    assert [(m["origins"], m["assets"]) for m in movements(found)] == [({"rabia"}, {"troops": 300})]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "يرصد المرصد السوري لحقوق الإنسان أبرز التطورات الميدانية خلال الساعات الماضية:\n\n"
+                 "- وصل رتل للقوات الروسية يضم 12 آلية إلى مطار القامشلي.\n\n"
+                 "- انسحبت قوات النظام من بلدة تل تمر باتجاه الحسكة.", id="ar"),
+    pytest.param("en", "These are the main events recorded by SOHR activists on Sunday:\n\n"
+                 "Hasakah: A Russian convoy of 12 vehicles arrived at Qamishli airport.\n\n"
+                 "Hasakah: Regime forces withdrew from Tal Tamr toward Hasakah city.", id="en"),
+])
+def test_a_round_up_announced_with_a_colon_is_its_sources_report(extractor, language, text):
+    assert [m["source"] for m in movements(read(extractor, text, language))] == ["sohr", "sohr"]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "تغطية مباشرة | الحسكة\n\nعاجل | 07:30\nرتل روسي يضم 8 عربات يصل إلى مطار القامشلي.\n\n"
+                 "10:45\nانسحاب قوات النظام من بلدة تل تمر باتجاه مدينة الحسكة.", id="ar"),
+    pytest.param("en", "Live updates | Hasakah\n\nBreaking | 07:30\nA Russian convoy of 8 vehicles arrives at Qamishli "
+                 "airport.\n\n10:45\nRegime forces withdraw from Tal Tamr toward Hasakah city.", id="en"),
+])
+def test_a_live_post_stamped_with_a_clock_time_is_of_the_day_published(extractor, language, text):
+    assert [m["date"] for m in movements(read(extractor, text, language))] == [PUBLISHED, PUBLISHED]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("en", "Main events of the day:\n\nHasakah: Russian forces conducted a patrol with four armoured vehicles "
+                 "in the countryside of al-Malikiyah.", id="en"),
+    pytest.param("ar", "أبرز الأحداث:\n\nالحسكة: سيرت القوات الروسية دورية من 4 عربات مدرعة في ريف المالكية.", id="ar"),
+])
+def test_a_place_that_labels_a_round_up_item_is_not_where_it_happened(extractor, language, text):
+    assert [m["locations"] for m in movements(read(extractor, text, language))] == [{"malikiyah"}]
+
+
+@pytest.mark.parametrize("language, text", [
+    pytest.param("ar", "حماة - وأفاد مراسل محلي بأن قافلة تضم نحو 20 شاحنة انطلقت من نقطة مورك نحو جبل الزاوية، برفقة دوريات "
+                 "من الشرطة العسكرية الروسية.", id="ar"),
+    pytest.param("en", "HAMA - A convoy of about 20 trucks set off from the Morek post toward Jabal al-Zawiya, escorted by "
+                 "patrols of the Russian military police.", id="en"),
+])
+def test_who_escorts_a_convoy_does_not_move_in_it(extractor, language, text):
+    found = movements(read(extractor, text, language))
+    assert [(m["type"], m["origins"], m["assets"]) for m in found] == [("withdrawal", {"morek"}, {"truck": 20})]
+    assert found[0]["actor"] != "russia"
+
+
+def test_the_figure_a_change_starts_from_is_dated_when_it_was_said(extractor):
+    tables = read(extractor, "WASHINGTON - The Pentagon said in March that it would cut its forces in Iraq to fewer "
+                             "than 2,000, from about 2,500.", "en")
+    past = [c for c in tables.force_levels if c["status"] == "past"]
+    assert [(c["value"], c["ref_date"], c["ref_date_precision"]) for c in past] == [(2500, date(2025, 3, 1), "month")]
+
+
+@pytest.mark.parametrize("language, text, kept", [
+    pytest.param("en", "WASHINGTON - U.S. forces have pulled back from two observation posts on the border, a U.S. "
+                 "official said.", [], id="left, en"),
+    pytest.param("ar", "واشنطن - انسحبت القوات الأمريكية من ثلاث نقاط على الحدود، بحسب مسؤول أمريكي.", [], id="left, ar"),
+    pytest.param("en", "WASHINGTON - The coalition operates from eight bases in Iraq.", [8], id="held, en"),
+])
+def test_the_bases_a_movement_left_are_no_count_of_bases_held(extractor, language, text, kept):
+    assert [c["value"] for c in claims(read(extractor, text, language)) if c["metric"] == "bases"] == kept

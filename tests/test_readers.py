@@ -392,6 +392,8 @@ DATE_LINES = [
     ("15 October 2019 | By John Smith", date(2019, 10, 15)),
     ("الأحد، 12 أكتوبر 2025", date(2025, 10, 12)),
     ("السبت 03 أيار 2025 | 10:30 ص", date(2025, 5, 3)),
+    ("دمشق 2025/04/04", date(2025, 4, 4)),  # the place it was filed from, then the day
+    ("Aleppo, 4 April 2025", date(2025, 4, 4)),
 ]
 
 NOT_DATE_LINES = [
@@ -401,6 +403,8 @@ NOT_DATE_LINES = [
     "2025/13/45",  # no such date
     "May the troops leave",
     "Troops out by October 20, 2025",  # "by" inside a sentence is not a byline
+    "Withdrawal completed 4 April 2025",  # two words before the date: a headline
+    "4 April 2025 withdrawal",  # a word after the date
 ]
 
 

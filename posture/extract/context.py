@@ -7,6 +7,8 @@ which actor a clause is about, which source a sentence is attributed to, and whi
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, replace
 
 from posture.extract.dates import DateMention
@@ -16,6 +18,8 @@ from posture.gazetteer.gazetteer import Gazetteer, Place
 
 # The word that ends a time phrase measured to an event named next ("بعد يومين من [إخراج]", "two days before [the]")
 _EVENT_OF = frozenset(("من", "of", "before", "after"))
+# a live post's time stamp on a line of its own ("عاجل | 08:15", "11:05", "Breaking | 9:40 GMT")
+_CLOCK_STAMP = re.compile(r"^\W*(?:\w+\W+){0,2}\d{1,2}:\d{2}(?:\W+\w+){0,1}\W*$")
 # Which gazetteer feature types a place noun (قاعدة, field, province, ...) selects.
 NOUN_FEATURES = {
     "base": ("military_base", "air_base", "airport", "oil_field", "gas_field", "outpost"),
@@ -107,8 +111,8 @@ class ArticleContext:
         located: dict[str, Place] = {}
         open_nouns: list[Mention] = []
         for m in doc.mentions:
-            if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m)):
-                continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"
+            if m.category == PLACE and (self._adjective_reading(m) or self._compound_modifier(m) or self._section_label(m)):
+                continue  # "آلية تركية": the adjective, not Turkey; "the Britain-based monitor"; "Hasakah: ..."
             if m.category == PLACE:
                 candidates = [self.gazetteer.get(pid) for pid in m.place_ids]
                 sentence = doc.sentence_of(m.start)
@@ -202,6 +206,12 @@ class ArticleContext:
                 return False
         return True
 
+    def _section_label(self, m: Mention) -> bool:
+        """"Hasakah: U.S. forces conducted a patrol ...", "دير الزور: ...": a place that opens a round-up's item
+        and ends with a colon names the section (as a dateline does), not where the item happened."""
+        sentence = self.doc.sentence_of(m.start)
+        return self.doc.tokens_between(sentence.start, m.start) == 0 and self.doc.text[m.end:m.end + 2].lstrip().startswith(":")
+
     def place_refs(self, mention: Mention) -> list[PlaceRef]:
         return self.places_at.get(mention.start, [])
 
@@ -219,9 +229,13 @@ class ArticleContext:
     # ------------------------------------------------------------ actors
 
     def actor_mentions(self, sentence: Sentence) -> list[Mention]:
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        # (not a force named inside the name of a source: "مصادر في قسد", "SDF officials" report, they don't act)
+        sources = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources]
         return [self._resolved[m.start] if m.start in self._resolved else m
-                for m in self.doc.in_sentence(self.doc.mentions, sentence)
-                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)]
+                for m in mentions
+                if m.category == "actors" and (m.value != "-" or m.start in self._resolved)
+                and not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in sources)]
 
     def _resolve_actor_anaphora(self) -> dict[int, Mention]:
         """"الجيش", "the army": the last actor named before with the same head noun ("الجيش السوري")."""
@@ -239,6 +253,13 @@ class ArticleContext:
                 named.append(m)
         return resolved
 
+    def escorting(self, m: Mention) -> bool:
+        """"برفقة دوريات من قوى الأمن العام", "escorted by Russian military police": who escorts a convoy does not
+        move in it (an escort cue a few words before, in the same clause)."""
+        return any(c.category == "cues" and c.value == "escort" and c.end <= m.start and
+                   self.doc.tokens_between(c.end, m.start) <= 3 and not self.doc.clause_comma(c.end, m.start)
+                   for c in self.doc.near(m))
+
     def is_adversary(self, m: Mention) -> bool:
         """"ضد خلايا داعش", "against Islamic State": the actor is the target, not the mover."""
         return any(c.category == "cues" and c.value == "adversary_marker" and c.end <= m.start
@@ -254,7 +275,8 @@ class ArticleContext:
         if not hasattr(self, "_main_actor"):
             counts: dict[str, int] = {}
             for m in self.doc.mentions:
-                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and self.in_sentences(m) \
+                if m.category == "actors" and m.value != "-" and not self.is_adversary(m) and not self.escorting(m) \
+                        and self.in_sentences(m) \
                         and not self._used_as_place(m):
                     counts[m.value] = counts.get(m.value, 0) + 1
             self._main_actor = max(counts, key=lambda a: counts[a]) if counts else None
@@ -320,7 +342,8 @@ class ArticleContext:
         if antecedent is not None:
             return antecedent.value, antecedent  # "القوات الروسية التي انتشرت في ...", "Russian troops, who moved in"
         candidates = [m for m in self.actor_mentions(sentence) if not self.is_adversary(m)
-                      and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)]
+                      and not self._modifies_a_locator(m) and not self._describes_a_settlement(m)
+                      and not self.escorting(m)]
         if not self.doc.morph.verb_first and trigger.feature("pos") == "verb":
             # an English verb's subject comes before it; after it, only the agent of a passive
             candidates = [m for m in candidates if m.end <= position or self._passive_agent(m) or self._owns_a_base(m)]
@@ -449,7 +472,9 @@ class ArticleContext:
         نحو 900 جندي، بحسب تصريحات البنتاغون"), else the sentence's source. (A source before the figure
         may be inside what is reported: "ذكرت الصحيفة أن البنتاغون يستعد لإغلاق 3 من أصل 8 قواعد".)"""
         mentions = self.doc.in_sentence(self.doc.mentions, sentence)
-        breaks = [c.start for c in mentions if c.category == "cues" and c.value == "clause_break"]
+        # a contrast opens another clause ("..., في حين تقول مصادر تركية إن ..."); "بين 9 و10" is a range, no clause
+        breaks = [c.start for c in mentions if c.category == "cues" and
+                  ((c.value == "clause_break" and not c.feature("between")) or c.value == "contrast")]
         trailing = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
                     and m.start > position and not any(position < b < m.start for b in breaks)]
         earlier = [m for m in mentions if m.category == "sources" and (m.start, m.value) in self._named_sources
@@ -459,11 +484,19 @@ class ArticleContext:
         # a figure told in a clause of its own by a source named in that clause ("ولم تعلن الوزارة ...، فيما نقلت
         # وكالة تاس عن مصدر أن مصير القاعدتين"), before what it said
         clause_start = max([b for b in breaks if b < position], default=sentence.start)
+        clause_end = max([c.end for c in mentions if c.start == clause_start and c.category == "cues"], default=clause_start)
         if clause_start > sentence.start:
             own = [m for m in earlier if m.start > clause_start and
                    any(w in self.doc.morph.complementizers for w in self.doc.text[m.end:position].split())]
             if own:
                 return own[0].value  # the one who says it, before "أن"/"that"
+            # "بينما قدّرت مصادر في قسد العدد الحالي بما بين 1200 و1500", "في حين تحدثت صحيفة ... عن 1400 جندي":
+            # the subject of the clause's verb of saying, which governs the figure itself
+            own = [m for m in earlier if m.start > clause_start and any(
+                c.category == "cues" and c.value == "speech" and c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0
+                and self.doc.tokens_between(clause_end, c.start) == 0 for c in mentions)]
+            if own:
+                return own[0].value
         return self.source_of(sentence)
 
     def _source_of(self, sentence: Sentence) -> str | None:
@@ -482,7 +515,7 @@ class ArticleContext:
                     return m.value
                 continue
             if (m.start, m.value) in self._named_sources:
-                return m.value
+                return self._citing(m, sentence) or m.value
         if self._unnamed_speaker(sentence):
             return self._outer_source_before(sentence)
         if self._continues_report(sentence) and sentence.index > 0:
@@ -492,7 +525,31 @@ class ArticleContext:
                 found = self.source_of(earlier)
                 if found:
                     return found  # "رصد المرصد ... ثلاثة أرتال" then "ودخل الرتل الأول ..."
-        return None
+        return self._announced_by(sentence)
+
+    def _announced_by(self, sentence: Sentence) -> str | None:
+        """"يرصد المرصد السوري أبرز التطورات ...:", "The following are the main developments documented by SOHR
+        activists:": a line that names a source and ends with a colon announces what follows (a round-up's
+        items, a statement's text); a later sentence that names no source is its report."""
+        if not hasattr(self, "_announcers"):
+            self._announcers: list[tuple[int, str]] = []
+            for s in self.doc.sentences:
+                if self.doc.text[s.start:s.end].rstrip().endswith(":"):
+                    named = next((m.value for m in self.doc.in_sentence(self.doc.mentions, s) if m.category == "sources"
+                                  and (m.start, m.value) in self._named_sources), None)
+                    if named:
+                        self._announcers.append((s.index, named))
+        return next((value for index, value in reversed(self._announcers) if index < sentence.index), None)
+
+    def _citing(self, source: Mention, sentence: Sentence) -> str | None:
+        """"an Iraqi security source cited by Shafaq News": the outlet that cites the source reports it."""
+        mentions = self.doc.in_sentence(self.doc.mentions, sentence)
+        cue = next((c for c in mentions if c.category == "cues" and c.value == "cited_by" and c.start >= source.end
+                    and self.gap(source, c) == 0), None)
+        if cue is None:
+            return None
+        return next((o.value for o in mentions if o.category == "sources" and (o.start, o.value) in self._named_sources
+                     and o.start >= cue.end and self.gap(cue, o) <= 1), None)
 
     def _list_item(self, sentence: Sentence) -> bool:
         """"ودخل الرتل الأول", "أما الرتل الثاني", "The second convoy": an item of a list told before."""
@@ -542,6 +599,14 @@ class ArticleContext:
                     return True
         return False
 
+    def _stamped_post(self, sentence: Sentence) -> bool:
+        """A post of live coverage: its paragraph opens with a clock time on a line of its own, the time of
+        the day it was published."""
+        text = self.doc.text
+        paragraph = text.rfind("\n\n", 0, sentence.start)
+        first_line = text[paragraph + 2 if paragraph >= 0 else 0:sentence.start].split("\n", 1)[0]
+        return bool(first_line) and _CLOCK_STAMP.match(first_line.strip()) is not None
+
     def event_date(self, trigger: Mention, sentence: Sentence, clause: tuple[int, int]
                    ) -> tuple[DateMention | None, bool]:
         """The date of a movement: the nearest date that tells when it happened, one inside the trigger's
@@ -555,6 +620,8 @@ class ArticleContext:
             o.start >= d.end and self.doc.tokens_between(d.end, o.start) == 0 for o in others))]
         dates = [d for d in dates if clause[0] <= d.start < clause[1]] or dates
         if not dates:
+            if self._stamped_post(sentence) and self.doc.published is not None:
+                return DateMention(sentence.start, sentence.start, self.doc.published, "day", True), True
             return None, False
         told = {d.start for d in dates if self.dates_the_report(d)}
         happened = [d for d in dates if d.start not in told]

@@ -111,12 +111,28 @@ class ForceLevelReader:
         if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "change_down_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
+        noun = self._noun_after(q, mentions)
         for m in mentions:
             if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy") and \
                     not self._kept_by(q, m) and not self.ctx.states_a_presence(m):
-                if self._gap_past_apposition(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
+                # the gap is counted from the noun the figure counts ("around 200 special forces troops were seen moving")
+                gap = self._gap_past_apposition(q, m)
+                if noun is not None and m.start >= noun.end:
+                    gap = min(gap, self.doc.tokens_between(noun.end, m.start))
+                if gap <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
+
+    def _places_of_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"pulled back from two observation posts", "انسحبت من ثلاث نقاط": the bases a movement left or
+        reached, right after its verb (and, where the subject follows the verb, its subject) and preposition,
+        are where it went, not a count of bases held."""
+        prep = next((m for m in mentions if m.category == "cues" and m.value in ("prep_origin", "prep_destination")
+                     and m.end <= q.start and self.doc.tokens_between(m.end, q.start) == 0), None)
+        return prep is not None and any(
+            m.category == "triggers" and m.feature("pos") == "verb" and not m.feature("presence") and
+            m.end <= prep.start and not self.doc.clause_comma(m.end, prep.start) and
+            self.doc.tokens_between(m.end, prep.start) <= (3 if self.doc.morph.verb_first else 1) for m in mentions)
 
     def _kept_by(self, q: Quantity, trigger: Mention) -> bool:
         """"leaving roughly 200 troops in eastern Syria": the object of "leave" stays; it is a force level
@@ -143,19 +159,44 @@ class ForceLevelReader:
             return self.doc.tokens_between(m.end, q.start)
         return 0
 
+    def _clause_span(self, q: Quantity, mentions: list[Mention]) -> tuple[int, int]:
+        """A figure's own clause: the sentence cut at a "while"/"whereas" clause, a contrast or a semicolon
+        ("سينخفض من نحو ألفي جندي إلى أقل من ألف، بينما قدّرت مصادر العدد الحالي بما بين 1200 و1500": the
+        future of the first clause is not the second figure's)."""
+        sentence = self.doc.sentence_of(q.start)
+        cuts = [m.start for m in mentions if m.category == "cues" and
+                ((m.value == "clause_break" and (m.feature("while") or m.feature("time"))) or m.value == "contrast")]
+        cuts += [i for i in range(sentence.start, sentence.end) if self.doc.text[i] == ";"]
+        return (max([c for c in cuts if c < q.start], default=sentence.start),
+                min([c for c in cuts if c > q.end], default=sentence.end))
+
+    def _own_clause(self, q: Quantity, mentions: list[Mention]) -> list[Mention]:
+        start, end = self._clause_span(q, mentions)
+        return [m for m in mentions if start <= m.start < end]
+
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
+        mentions = self._own_clause(q, mentions)
         if self._cues_before(mentions, q.number_start, ("change_up_past", "change_down_past"), window=CUE_WINDOW + 4):
             return self._past_change_status(q, mentions, sentence)
-        if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
-                self._to_before(q, mentions):
-            return "planned"
+        if self._from_figure_of_change(q, mentions):
+            # "from 2,000 to 1,400": the figure when it was said; said in a month or year over ("said in April
+            # that it would cut ... from about 2,000") it is a figure of that time
+            return "past" if self._said_before_report(q, mentions) else "current"
+        if self._to_before(q, mentions) and (
+                self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) or
+                (self._cues_before(mentions, q.number_start, ("change_down",), window=TRIGGER_WINDOW * 4) and
+                 any(self._from_figure_of_change(other, mentions) for other in self._clause_quantities(q, mentions)))):
+            return "planned"  # "would cut the number of its troops in Iraq from about 2,500 to fewer than 2,000"
+        if self._remains(q, mentions):
+            return "current"  # "Of the eight sites held at the start of the year, four are still in use"
         if self._dated_past_copula(q, mentions, sentence) or self._count_in_the_past(q, mentions):
             return "past"
         if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
                 if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
                            for m in mentions)] or any(
                 m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
-                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
+                self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW and self._follows_this_figure(q, m)
+                for m in mentions):
             return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
         if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
                 (not self._determined(q) and self._projected(q, mentions)) or \
@@ -164,7 +205,57 @@ class ForceLevelReader:
             return "planned"
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
+        if self._dated_before_report(q, mentions, sentence):
+            return "past"
         return "current"
+
+    def _clause_quantities(self, q: Quantity, mentions: list[Mention]) -> list[Quantity]:
+        start, end = self._clause_span(q, mentions)
+        return self.doc.within(self.doc.quantities, start, end)
+
+    def _from_figure_of_change(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"cut their number to fewer than 1,000, from about 2,000", "سينخفض من نحو ألفي جندي إلى أقل من ألف":
+        the figure a change starts from, with the figure it goes to in the same clause."""
+        return self._from_before(q, mentions) and any(
+            other is not q and self._to_before(other, mentions) for other in self._clause_quantities(q, mentions))
+
+    def _said_before_report(self, q: Quantity, mentions: list[Mention]) -> bool:
+        return self._said_date(q, mentions) is not None
+
+    def _said_date(self, q: Quantity, mentions: list[Mention]):
+        """A date of a month, quarter or year over before the report, before the figure in its clause."""
+        published = self.doc.published
+        start, _ = self._clause_span(q, mentions)
+        return next((d for d in self.doc.within(self.doc.dates, start, q.start) if published is not None and
+                     d.precision in ("year", "quarter", "month") and self._ended_before(d, published)), None)
+
+    def _dated_before_report(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """"بلغ عدد القوات ذروته في عام 2017 بنحو 2000 جندي", "at its peak in 2021 kept as many as 500 troops":
+        a figure whose own clause dates it to a year, quarter or month over before the report (not the day it
+        was said, "the Pentagon acknowledged in December"; not "since 2019"; not a figure "now")."""
+        published = self.doc.published
+        if published is None or any(m.category == "cues" and m.value == "current" and m.feature("now") for m in mentions):
+            return False
+        start, end = self._clause_span(q, mentions)
+        quantities = self.doc.within(self.doc.quantities, start, end)
+        for d in self.doc.within(self.doc.dates, start, end):
+            if d.precision not in ("year", "quarter", "month") or not self._ended_before(d, published) or \
+                    self.ctx.dates_the_report(d) or self.doc.word_before(d.start) in ("منذ", "since"):
+                continue
+            if self.doc.clause_comma(min(q.end, d.end), max(q.start, d.start)) or self._relative_clause_between(q, d):
+                continue
+            nearest = min(quantities, key=lambda x: self.doc.tokens_between(min(x.end, d.start), max(x.start, d.end)))
+            if nearest == q:
+                return True
+        return False
+
+    def _follows_this_figure(self, q: Quantity, cue: Mention) -> bool:
+        """A status cue after a figure ("4,000 troops at the height of its intervention") is that figure's, not
+        when another figure comes between or the figure's clause closed before it ("نحو ثلاثة آلاف، ...، بعدما
+        كانوا يتجاوزون عشرة آلاف في ذروة الحرب"; "which has about 5,200 troops in Iraq, said it had")."""
+        if self.doc.clause_comma(q.end, cue.start):
+            return False
+        return not any(q.end <= other.start < cue.start for other in self.doc.within(self.doc.quantities, q.end, cue.start))
 
     def _count_in_the_past(self, q: Quantity, mentions: list[Mention]) -> bool:
         """"وكان عدد العسكريين الروس في سوريا يُقدّر بنحو 7500": a past verb before the count the figure gives."""
@@ -304,6 +395,8 @@ class ForceLevelReader:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
+            if metric == "bases" and self._places_of_a_movement(q, mentions):
+                continue
             if self._of_several_forces(q, mentions) or self._not_a_level(q, mentions):
                 continue  # "830 foreign military sites", "63,000 servicemen gained combat experience"
             if anchored and q.qualifier == "exact" and anchored[-1][0].qualifier == "approx" and \
@@ -326,8 +419,10 @@ class ForceLevelReader:
                       self._whole_force_leaving(anchored, sentence, mentions, source))
         # "كان عدد العسكريين ... نحو 7500 قبل سقوط النظام، موزعين على أكثر من 100 موقع": a figure added after a
         # comma with no time of its own has the time of the one before
+        remaining = {q.start for q, _ in anchored if self._remains(q, mentions)}
         for before, claim in zip(claims, claims[1:]):
             if before.status == "past" and claim.status == "current" and self.doc.clause_comma(before.anchor, claim.anchor) \
+                    and claim.anchor not in remaining \
                     and not any(m.category == "cues" and m.value == "current" and before.anchor < m.start < claim.anchor
                                 for m in mentions):
                 claim.status, claim.ref_date = "past", claim.ref_date or before.ref_date
@@ -345,13 +440,21 @@ class ForceLevelReader:
                    self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
 
     def _target_of_force_cut(self, q: Quantity, mentions: list[Mention]) -> bool:
-        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops."""
-        if not self._to_before(q, mentions):
+        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops (or
+        the figure it starts from: "cut its forces from about 2,500 to fewer than 2,000")."""
+        if not (self._to_before(q, mentions) or self._from_figure_of_change(q, mentions)):
             return False
+        def troops(m: Mention) -> bool:
+            return (m.category == "cues" and m.value == "troop_noun") or (m.category == "actors" and m.feature("kind") == "force")
+
         for cue in self._cues_before(mentions, q.start, ("change_down", "change_down_past"), window=CUE_WINDOW + 4):
-            if any(m.start >= cue.end and m.end <= q.start and (
-                    (m.category == "cues" and m.value == "troop_noun") or
-                    (m.category == "actors" and m.feature("kind") == "force")) for m in mentions):
+            if any(m.start >= cue.end and m.end <= q.start and troops(m) for m in mentions):
+                return True
+            # "consolidate its forces and cut their number to fewer than 1,000": the count of the troops just named
+            if any(m.category == "cues" and m.value == "count_noun" and m.start >= cue.end and m.end <= q.start and
+                   self.doc.tokens_between(cue.end, m.start) == 0 for m in mentions) and \
+                    any(troops(m) and m.end <= cue.start and self.doc.tokens_between(m.end, cue.start) <= CUE_WINDOW
+                        for m in mentions):
                 return True
         return False
 
@@ -376,8 +479,10 @@ class ForceLevelReader:
         if q.qualifier != "exact" or q.value is None:
             return q
         for cue in self._cues_before(mentions, q.start, ("exceeds",), window=CUE_WINDOW + 4):
-            if any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
-                   for m in mentions if cue.end <= m.start < q.start) and not self.doc.clause_comma(cue.end, q.start):
+            right_before = self.doc.tokens_between(cue.end, q.start) == 0  # "كانوا يتجاوزون عشرة آلاف"
+            if (right_before or any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
+                                    for m in mentions if cue.end <= m.start < q.start)) and \
+                    not self.doc.clause_comma(cue.end, q.start):
                 low, high = bounds(q.value, "more_than")
                 return replace(q, qualifier="more_than", value_min=low, value_max=high)
         return q
@@ -480,8 +585,8 @@ class ForceLevelReader:
         ("3500 عنصر هم قوام التحالف", "1,000 U.S. troops")."""
         best: tuple[int, int, str] | None = None
         for m in self.ctx.actor_mentions(sentence):
-            if self.ctx.in_closed_clause(m, q.start):
-                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها": not whose figure it is
+            if self.ctx.in_closed_clause(m, q.start) or self.ctx.is_adversary(m):
+                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها", "formed to fight the Islamic State": not whose figure it is
             if m.end <= q.start:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
@@ -525,6 +630,10 @@ class ForceLevelReader:
         source = self.ctx.source_near(q.start, sentence)
         actor = self._actor_for(q, sentence)
         date = self._date_for(q, status, sentence)
+        if date is None and status == "past":
+            mentions = self._mentions(sentence)
+            if self._from_figure_of_change(q, self._own_clause(q, mentions)):
+                date = self._said_date(q, mentions)  # "said in April that it would cut ..., from about 2,000"
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
                      self._area(q, sentence), date, source, (sentence.start, sentence.end), q.start)
 
@@ -533,6 +642,11 @@ class ForceLevelReader:
         for cue in self._cues_in(mentions, ("full_withdrawal",)):
             if cue.feature("needs_all") and not self._cues_before(mentions, cue.start, ("all_of",), window=6):
                 continue  # "coming home" alone; "all of them will be coming home" is the whole force
+            if cue.feature("needs_trigger") and not any(
+                    m.category == "triggers" and m.value == "withdrawal" and m.end <= cue.start and
+                    self.doc.tokens_between(m.end, cue.start) <= CUE_WINDOW and not self.doc.clause_comma(m.end, cue.start)
+                    for m in mentions):
+                continue  # "بالكامل" tells a full withdrawal only after a verb of leaving ("غادرت ... بالكامل")
             blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
             hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
                             and m.feature("plan") is None and not self._not_after(m) and not self._reported_future(m, mentions)]

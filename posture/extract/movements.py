@@ -38,6 +38,8 @@ NEXT_SENTENCE, ANAPHORIC_REACH = 1, 2
 # Types that one movement can be told as: a cargo plane landing with reinforcements.
 COMPATIBLE_TYPES = {frozenset(("deployment", "airlift")), frozenset(("withdrawal", "airlift"))}
 
+ATTACK_OBJECT_WINDOW = 8  # words between an Arabic attack verb and its object (the subject and a time between)
+
 
 @dataclass
 class AssetSlot:
@@ -100,7 +102,7 @@ class MovementReader:
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
                  and not self._figurative(m, mentions) and not self._attacked(m, mentions)
                  and not self._leaves_someone(m, mentions) and not self._in_compound(m)
-                 and not self.ctx.states_a_presence(m)]
+                 and not self.ctx.states_a_presence(m) and not (m.feature("pos") == "noun" and self.ctx.escorting(m))]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
@@ -149,8 +151,16 @@ class MovementReader:
     def _attacked(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"warplanes struck a convoy", "استهدف رتلاً": the convoy is the target of an attack being told."""
         return trigger.feature("pos") == "noun" and any(
-            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and
-            self.doc.tokens_between(m.end, trigger.start) <= 2 for m in mentions)
+            m.category == "cues" and m.value == "attack" and m.end <= trigger.start and (
+                self.doc.tokens_between(m.end, trigger.start) <= 2 or self._object_after_subject(m, trigger, mentions))
+            for m in mentions)
+
+    def _object_after_subject(self, verb: Mention, noun: Mention, mentions: list[Mention]) -> bool:
+        """"استهدفت طائرات مجهولة، فجر اليوم الثلاثاء، قافلة شاحنات": where the subject follows the verb, the
+        object comes after the subject and the time; no other verb or clause comes between."""
+        return self.doc.morph.verb_first and self.doc.tokens_between(verb.end, noun.start) <= ATTACK_OBJECT_WINDOW and \
+            not any(verb.end <= m.start < noun.start and (
+                m.category == "triggers" or (m.category == "cues" and m.value in ("clause_break", "speech"))) for m in mentions)
 
     def _figurative(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"وصول الحكومة إلى السلطة", "came to power": motion towards something that is not a place."""
@@ -173,6 +183,13 @@ class MovementReader:
                     c.category == "cues" and c.value == "contrast" and
                     min(m.end, trigger.end) <= c.start < max(m.start, trigger.start) for c in in_sentence):
                 return True
+            if m.value == "modal" and m.feature("post") and trigger.feature("pos") == "noun" and m.start >= trigger.end \
+                    and self.doc.tokens_between(trigger.end, m.start) <= 1:
+                return True  # "الانسحاب المقرر", "the withdrawal agreed last year": a plan named after its noun
+            if m.value == "negation" and m.feature("scope") == "after" and m.start >= trigger.end and not any(
+                    c.category == "cues" and c.value in ("contrast", "clause_break") and trigger.end <= c.start < m.start
+                    for c in in_sentence):
+                return True  # "Reports that we have left the city are false", "a convoy heading to Amuda was blocked"
             if m.value in ("negation", "modal") and m.feature("scope") == "sentence" \
                     and m.start < trigger.start and not any(
                         c.category == "cues" and c.value == "contrast" and m.end <= c.start < trigger.start
@@ -239,6 +256,7 @@ class MovementReader:
         last_role: str | None = None
         keep_role = False
         locator_next = False
+        near_country = False  # the locator is "near" after a country name
         after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
         last_placed: list[tuple[str, PlaceRef]] = []  # the places of the last name placed
@@ -279,6 +297,7 @@ class MovementReader:
                 if m.value == "prep_near" and placed_before and last_place_end is not None and \
                         self.doc.tokens_between(last_place_end, m.start) <= 1:
                     locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
+                    near_country = all(self.ctx.place(ref.place_id).place_kind == "country" for _, ref in last_placed)
                     continue
                 if m.value == "prep_near" and not placed_before and (role in (ORIGIN, DESTINATION, VIA) or
                                                                       last_role in (ORIGIN, DESTINATION)):
@@ -356,7 +375,12 @@ class MovementReader:
             if placed_before and last_place_end is not None and _OF_PLACE.fullmatch(self.doc.text[last_place_end:m.start]):
                 locator_next = True  # "the Reyhanli district of (southern) Hatay province"
             if locator_next:
-                if placed_before and not self._only_areas(last_placed):
+                if near_country and all(self.ctx.place(r.place_id).place_kind == "point" for r in refs):
+                    last_placed_areas = True  # "crossed into Syria near the town of Tal Abyad": the town says more
+                else:
+                    last_placed_areas = self._only_areas(last_placed)
+                near_country = False
+                if placed_before and not last_placed_areas:
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
                 if placed_before:  # "مواقع في عمق البادية جنوب مدينة الميادين": the town says more than the desert
                     frame.places = [pr for pr in frame.places if pr not in last_placed]
@@ -639,7 +663,12 @@ class MovementReader:
         clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)
                         and not self._after_hypothetical(m, clause_items, trigger)]
         for m in clause_items:
-            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
+            if not self.doc.morph.verb_first and m.end <= trigger.start and self.doc.definite(m) and \
+                    ((m.category == "assets" and m.value == "troops") or (m.category == "cues" and m.value == "troop_noun")) \
+                    and not self._another_of_a_list(m, clause_items):
+                frame.anaphoric = True  # "The Marines, with artillery, were flown in": the troops told before
+            if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items) \
+                    and not self._names_a_unit(m, clause_items):
                 slot = self._asset(m)
                 existing = frame.assets.get(slot.asset_type)
                 if existing is None or (existing.count is None and slot.count is not None):
@@ -648,6 +677,9 @@ class MovementReader:
                 frame.is_new = True
             elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                 frame.anaphoric = True
+            elif m.category == "triggers" and m.feature("convoy") and m is not trigger and self.doc.definite(m) and \
+                    not self._another_of_a_list(m, clause_items):
+                frame.anaphoric = True  # "وقال المصدر إن الرتل ضم ... قبل أن يصل": the convoy told before
             elif m.category == "cues" and m.value == "by_air":
                 frame.by_air = True
         for m in clause_items:
@@ -718,6 +750,13 @@ class MovementReader:
                                               not self.doc.clause_comma(min(m.end, asset.end), max(m.start, asset.start))))
                    for m in items)
 
+    def _names_a_unit(self, asset: Mention, items: list[Mention]) -> bool:
+        """"الفرقة المدرعة التاسعة", "an armoured brigade": an asset word right after (or, where adjectives come
+        first, right before) a unit noun is the unit's adjective, not a vehicle."""
+        return any(m.category == "cues" and m.value == "troop_noun" and m.feature("unit") and (
+            (m.end <= asset.start and self.doc.tokens_between(m.end, asset.start) == 0) if self.doc.morph.adjective_after_noun
+            else (asset.end <= m.start and self.doc.tokens_between(asset.end, m.start) == 0)) for m in items)
+
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
         """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object;
         "Smaller contingents were also withdrawn": the subject of a passive."""
@@ -725,6 +764,10 @@ class MovementReader:
             if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
                     _PASSIVE.fullmatch(self.doc.text[m.end:trigger.start]):
                 return True
+            if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
+                    self.doc.word_before(m.start) in self.doc.morph.complementizers and \
+                    self.doc.tokens_between(m.end, trigger.start) <= OBJECT_WINDOW and not self.doc.clause_comma(m.end, trigger.start):
+                return True  # "إن لواءين من الفرقة المدرعة تحركا": the subject a complementizer puts before the verb
         for m in items:
             if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
                     and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
@@ -830,10 +873,15 @@ class MovementReader:
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
         if anaphor.feature("names_it"):  # "the convoy", "the move": the phrase itself names the movement
-            return True
+            return not self._another_of_a_list(anaphor, items)
         return any(m.start >= anaphor.end and self.doc.tokens_between(anaphor.end, m.start) == 0 and
                    (m.category in ("assets", "triggers") or (m.category == "cues" and m.value == "troop_noun")
                     or (m.category == "actors" and m.feature("kind") == "force")) for m in items)
+
+    def _another_of_a_list(self, noun: Mention, items: list[Mention]) -> bool:
+        """"الرتل الثاني", "the troops of a second convoy": one more of a list, or a new one, not the one told."""
+        return any(m.category == "cues" and m.value in ("list_item", "new") and m.start >= noun.end and
+                   self.doc.tokens_between(noun.end, m.start) == 0 for m in items)
 
     def cargo_sentence(self, sentence: Sentence) -> dict[str, AssetSlot]:
         """Assets of a sentence with no trigger that describes a load ("كانت تحمل ...", "The convoy was
@@ -862,7 +910,10 @@ class MovementReader:
                 continue
             for frame in new_frames:
                 if frame.direction == "return" and frames and not frame.role_ids(ORIGIN):
-                    frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION]
+                    # "وصل إلى X ... ثم عاد": back from where the last movement went (not where this one
+                    # goes: "أقلعت ... متوجهة إلى روسيا" then "عادت إلى روسيا" tells the same flight)
+                    frame.places += [(ORIGIN, ref) for role, ref in frames[-1].places if role == DESTINATION
+                                     and ref.place_id not in frame.role_ids(DESTINATION)]
                 self._settle_type(frame)
                 earlier = self._earlier_telling(frames, frame)
                 if earlier is not None:
@@ -974,6 +1025,9 @@ class MovementReader:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
+        if (frame.anaphoric or frame.definite) and previous.movement_type == "withdrawal" and \
+                frame.trigger.value == "deployment" and prev_o and d and not o and not d & prev_o:
+            return True  # the convoy that left, told again as it arrives: "إن الرتل ضم ... قبل أن يصل إلى قاعدة حرير"
         # "arrived at al-Qaim" then "moved from Jurf al-Sakhar towards al-Qaim": a move open in type, to or from the
         # same place, is the same movement
         open_type = "other" in (previous.trigger.value, frame.trigger.value) and bool(

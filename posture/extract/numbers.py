@@ -204,8 +204,8 @@ class _Scanner:
                     if hit[3] and not joined:
                         break  # "ب" + number: a new phrase
                     arabic_tens = joined and 1 <= current % 100 <= 9 and value % 10 == 0 and 20 <= value <= 90
-                    if not (value < _magnitude(current) or arabic_tens):
-                        break  # two numbers side by side, or "عشرة وعشرين"
+                    if not (value < _magnitude(current or total) or arabic_tens):
+                        break  # two numbers side by side, or "عشرة وعشرين", or "بين ألف وألفين"
                 if found:
                     before_addend = (total, current, j)
                 current += value

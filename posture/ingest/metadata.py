@@ -252,6 +252,8 @@ def date_from_date_line(line: str) -> date | None:
     if _byline_pattern().search(folded):
         # "by" and a name of a few words may stand next to the date
         return first.value if len(leftover) <= 6 else None
+    if len(leftover) == 1 and leftover[0] in folded[: first.start]:
+        return first.value  # "حلب 2025/04/04", "Aleppo, 4 April 2025": the place it was filed from, then the day
     return first.value if not leftover else None
 
 
