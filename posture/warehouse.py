@@ -119,16 +119,28 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")
 
 
-def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> pl.DataFrame:
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit: int | None = None) -> pl.DataFrame:
     """``schema.table`` as a typed frame sorted by key, then by every other column.
 
     The key should be unique (the suites check it); sorting by all columns as well gives one
     order even when it is not, so the release files never depend on the order rows arrived in.
+    ``limit``: only the first rows of that order (a preview), chosen by DuckDB.
     """
     columns = ", ".join(f'"{c}"' for c in table.column_names)
-    frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}").pl()
     order = [*table.key, *(c for c in table.column_names if c not in table.key)]
+    sql_order = ", ".join(f'"{c}" NULLS LAST' for c in order)
+    head = "" if limit is None else f" ORDER BY {sql_order} LIMIT {int(limit)}"
+    frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}{head}").pl()
     return frame.cast(table.polars_schema).sort(order, nulls_last=True)
+
+
+def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """Row count and the sum of DuckDB's 64-bit hash of every row: equal for the same rows in any order.
+
+    Computed in DuckDB, so checking whether a table changed costs a scan, not a copy into pandas.
+    """
+    count, total = con.execute(f"SELECT count(*), coalesce(sum(hash(v)::HUGEINT), 0) FROM ({query}) AS v").fetchone()
+    return f"{count}:{int(total):x}"
 
 
 class WarehouseBusy(Exception):

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from pipelines.definitions import defs
-from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager
+from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager, WarehouseResource
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -26,7 +25,7 @@ def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = (),
                                     extra_gazetteers=":".join(str(g) for g in gazetteers), **settings),
         "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=database),
-        "duckdb": DuckDBResource(database=database),
+        "duckdb": WarehouseResource(database=database),
     }
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
     return dg.materialize(assets, resources=resources, raise_on_error=False, instance=instance)

@@ -6,7 +6,6 @@ timestamps in the PNG, fixed size, fonts bundled with matplotlib).
 
 from __future__ import annotations
 
-import base64
 import io
 import math
 
@@ -42,10 +41,6 @@ def png_bytes(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
-
-
-def data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _draw_outlines(ax) -> None:
