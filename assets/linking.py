@@ -1,5 +1,6 @@
 """Linking: movement reports of several articles merged into movement events; force-level timelines."""
 
+from collections import Counter
 from collections.abc import Callable
 
 import dagster as dg
@@ -18,15 +19,22 @@ from posture.linking.checks import (
 from posture.linking.events import link_reports
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import build_reports
+from posture import code_version
 from posture.schema import (
+    ARTICLES,
     FORCE_LEVEL_LATEST,
     FORCE_LEVEL_SERIES,
+    MOVEMENT_ASSETS,
     MOVEMENT_EVENT_ASSETS,
     MOVEMENT_EVENT_PLACES,
     MOVEMENT_EVENT_REPORTS,
     MOVEMENT_EVENTS,
+    MOVEMENT_PLACES,
+    MOVEMENT_REPORTS,
+    NEAR_DUPLICATES,
+    PLACES,
 )
-from posture.warehouse import STAGING
+from posture.warehouse import STAGING, read_table, record_step_fingerprint, step_fingerprint, tables_fingerprint
 
 EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
 
@@ -45,25 +53,44 @@ def cluster_size_histogram(sizes: dict[int, int]) -> str:
     return "\n".join(lines)
 
 
+LINK_INPUTS = (MOVEMENT_REPORTS, MOVEMENT_PLACES, MOVEMENT_ASSETS, ARTICLES, PLACES, NEAR_DUPLICATES)
+LINK_OUTPUTS = (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)
+
+
 @dg.multi_asset(
-    outs={table.name: staging_out(table) for table in
-          (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)},
-    ins=_staged("movement_reports", "movement_places", "movement_assets", "articles", "places", "near_duplicates"),
+    outs={table.name: staging_out(table) for table in LINK_OUTPUTS},
+    # read here rather than through the IO manager: when neither the inputs nor the last outputs
+    # changed, the inputs are not read at all
+    deps=[dg.AssetKey([STAGING, table.name]) for table in LINK_INPUTS],
     group_name="linking",
 )
-def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, movement_reports: pl.DataFrame,
-                         movement_places: pl.DataFrame, movement_assets: pl.DataFrame, articles: pl.DataFrame,
-                         places: pl.DataFrame, near_duplicates: pl.DataFrame):
+def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, duckdb: DuckDBResource):
     """Merge the movement reports of several articles that describe the same movement into movement events."""
     rules = linking.rules
-    reports = build_reports(movement_reports, movement_places, movement_assets, articles, places, near_duplicates,
-                            rules.generic_sources)
-    linked = link_reports(reports, rules)
-    sizes = dict(linked.cluster_sizes())
-    context.log.info(f"{len(reports)} reports -> {len(linked.events)} events; sizes {sorted(sizes.items())}")
-    for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
-                        (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
-        frame = table.frame(rows)
+    with duckdb.get_connection() as con:
+        # linking is a function of its input tables and rules: the same inputs, and outputs left as
+        # that linking wrote them, give the same events without linking again
+        inputs = tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), repr(rules))
+        reused = step_fingerprint(con, STAGING, "link_movement_events") == \
+            tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
+        if reused:
+            frames = {table.name: read_table(con, STAGING, table) for table in LINK_OUTPUTS}
+        else:
+            staged = {table.name: read_table(con, STAGING, table) for table in LINK_INPUTS}
+            reports = build_reports(staged["movement_reports"], staged["movement_places"], staged["movement_assets"],
+                                    staged["articles"], staged["places"], staged["near_duplicates"],
+                                    rules.generic_sources)
+            del staged
+            linked = link_reports(reports, rules)
+            frames = {table.name: table.frame(rows) for table, rows in (
+                (MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets))}
+    events = frames[MOVEMENT_EVENTS.name]
+    sizes = dict(Counter(events["n_reports"].to_list()))
+    context.log.info(f"{events['n_reports'].sum() if events.height else 0} reports -> {events.height} events; "
+                     f"sizes {sorted(sizes.items())}" + ("; inputs unchanged, not linked again" if reused else ""))
+    for table in LINK_OUTPUTS:
+        frame = frames[table.name]
         metadata = table_metadata(table, frame)
         if table is MOVEMENT_EVENTS:
             metadata.update({
@@ -71,8 +98,13 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
                 "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
                 "corroborated_events": int(frame["corroborated"].sum()) if frame.height else 0,
                 "window_days": rules.window_days,
+                "linked_again": not reused,
             })
         yield dg.Output(frame, output_name=table.name, metadata=metadata)
+    # after the last output is stored: the outputs now in staging are this linking's
+    with duckdb.get_connection() as con:
+        record_step_fingerprint(con, STAGING, "link_movement_events",
+                                tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
 
 
 @dg.multi_asset(

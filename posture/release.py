@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from posture.fault_injection import (LAKE_COMMITTED, PUBLISH_STARTED, RELEASE_FILES_WRITTEN, TABLES_COMMITTED,
                                      fault_point)
 from posture.schema import CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
-from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, content_fingerprint, read_table, write_table
+from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, read_table, tables_fingerprint, write_table
 
 INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
 RELEASE_FINGERPRINTS = "release_fingerprints"  # in the staging schema: staged content -> release it gave
@@ -156,17 +156,12 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, staged: dict[str, pl.DataFra
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 
 
-def staged_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> tuple[str, dict[str, int]]:
+def staged_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> str:
     """What the release files are made from: every published table's rows (count and hash sum, in
-    any order) and what turns them into bytes (code, polars and pyarrow versions); and the row counts."""
-    parts, row_counts = [code_version, f"polars=={package_version('polars')}",
-                         f"pyarrow=={package_version('pyarrow')}", f"duckdb=={duckdb.__version__}"], {}
-    for table in PUBLISHED_TABLES:
-        columns = ", ".join(f'"{c}"' for c in table.column_names)
-        fingerprint = content_fingerprint(con, f"SELECT {columns} FROM {staging_schema}.{table.name}")
-        parts.append(f"{table.name}\t{fingerprint}")
-        row_counts[table.name] = int(fingerprint.split(":")[0])
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest(), row_counts
+    any order) and what turns them into bytes (code, polars, pyarrow and DuckDB versions)."""
+    return tables_fingerprint(con, staging_schema, PUBLISHED_TABLES, code_version,
+                              f"polars=={package_version('polars')}", f"pyarrow=={package_version('pyarrow')}",
+                              f"duckdb=={duckdb.__version__}")
 
 
 def _record_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str, version: int,
@@ -197,11 +192,14 @@ def publish_release(
     fault_point(PUBLISH_STARTED)
     recover_interrupted_publish(con, layout)
     latest_version, latest_hash = _latest_release(con)
-    fingerprint, row_counts = staged_fingerprint(con, staging_schema, code_version)
+    fingerprint = staged_fingerprint(con, staging_schema, code_version)
     if latest_version and _release_of(con, staging_schema, fingerprint) == (latest_version, latest_hash):
+        row_counts = {t.name: con.execute(f"SELECT count(*) FROM {staging_schema}.{t.name}").fetchone()[0]
+                      for t in PUBLISHED_TABLES}
         return ReleaseOutcome(latest_version, latest_hash, False,
                               layout.releases_dir / release_folder_name(latest_version), row_counts, None)
     staged = {t.name: read_table(con, staging_schema, t) for t in PUBLISHED_TABLES}
+    row_counts = {name: frame.height for name, frame in staged.items()}
 
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     incoming = layout.releases_dir / INCOMING

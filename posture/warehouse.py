@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,32 @@ def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
     """
     count, total = con.execute(f"SELECT count(*), coalesce(sum(hash(v)::HUGEINT), 0) FROM ({query}) AS v").fetchone()
     return f"{count}:{int(total):x}"
+
+
+def tables_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, tables: Sequence[Table], *extra: str) -> str:
+    """One hash of several tables' content fingerprints (a missing table counts as absent) and ``extra``."""
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [schema]).fetchall()}
+    parts = list(extra)
+    for table in tables:
+        columns = ", ".join(f'"{c}"' for c in table.column_names)
+        parts.append(f"{table.name}\t" + (content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+                                           if table.name in present else "absent"))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+STEP_FINGERPRINTS = "step_fingerprints"  # per step: what its inputs and outputs were when it last ran
+
+
+def step_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, step: str) -> str | None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{STEP_FINGERPRINTS} (step VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    row = con.execute(f"SELECT fingerprint FROM {schema}.{STEP_FINGERPRINTS} WHERE step = ?", [step]).fetchone()
+    return row[0] if row else None
+
+
+def record_step_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, step: str, fingerprint: str) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{STEP_FINGERPRINTS} (step VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO {schema}.{STEP_FINGERPRINTS} VALUES (?, ?)", [step, fingerprint])
 
 
 class WarehouseBusy(Exception):

@@ -1,7 +1,8 @@
-"""Reuse of validations, charts and release files: only when what they were made from is identical.
+"""Reuse of validations, linking, charts and release files: only when what they were made from is identical.
 
 A validation is skipped only when the suite, its settings and every row of the frame it checks
 equal what an earlier real GE validation saw; a changed row validates again and can fail.
+Linking is skipped only when its input tables and its last outputs are unchanged.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def test_unchanged_staging_is_known_by_its_fingerprint_and_publishes_nothing(sam
 
 def _publish_unchanged_then_changed(con, layout: WarehouseLayout) -> None:
     (latest,) = [p for p in layout.releases_dir.iterdir() if p.name.startswith("v")]
-    fingerprint, _ = staged_fingerprint(con, STAGING, code_version())
+    fingerprint = staged_fingerprint(con, STAGING, code_version())
     assert con.execute(f"SELECT version, content_sha256 FROM {STAGING}.{RELEASE_FINGERPRINTS} "
                        "WHERE staged_fingerprint = ?", [fingerprint]).fetchone() == \
         con.execute("SELECT version, content_sha256 FROM main.dataset_versions").fetchone()
@@ -123,7 +124,7 @@ def _publish_unchanged_then_changed(con, layout: WarehouseLayout) -> None:
     # one staged value changed: another fingerprint, and a new release
     con.execute(f"UPDATE {STAGING}.places SET name_en = name_en || ' (corrected)' "
                 f"WHERE place_id = (SELECT min(place_id) FROM {STAGING}.places)")
-    changed, _ = staged_fingerprint(con, STAGING, code_version())
+    changed = staged_fingerprint(con, STAGING, code_version())
     assert changed != fingerprint
     republished = publish_release(con, layout, STAGING, code_version(), {})
     assert republished.published and republished.version == outcome.version + 1
@@ -146,3 +147,32 @@ def test_a_chart_is_drawn_again_only_when_its_data_changed(tmp_path):
     assert (again, reused) == (b"png of one", True) and drawn == ["one"]
     changed, reused = cached_png(path, chart_key("map", ("route", 2)), render("two"))
     assert (changed, reused) == (b"png of two", False) and path.read_bytes() == b"png of two"
+
+
+def _linking_run(result) -> tuple[bool, dict]:
+    """Whether the run linked again, and the movement_events metadata it showed."""
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        if materialization.asset_key.to_user_string() == "staging/movement_events":
+            return materialization.metadata["linked_again"].value, materialization.metadata
+    raise AssertionError("movement_events was not materialised")
+
+
+def test_linking_runs_again_only_when_its_inputs_or_outputs_changed(sample_inbox, warehouse):
+    assert _linking_run(materialize_all(sample_inbox, warehouse))[0]
+    with duckdb.connect(str(warehouse)) as con:
+        events = con.execute(f"SELECT * FROM {STAGING}.movement_events ORDER BY event_id").fetchall()
+
+    linked_again, metadata = _linking_run(materialize_all(sample_inbox, warehouse))
+    assert not linked_again and metadata["dagster/row_count"].value == len(events)
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute(f"SELECT * FROM {STAGING}.movement_events ORDER BY event_id").fetchall() == events
+        # an output edited since (not by linking): linked again, and put right
+        con.execute(f"UPDATE {STAGING}.movement_events SET n_reports = n_reports + 1")
+    assert _linking_run(materialize_all(sample_inbox, warehouse))[0]
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute(f"SELECT * FROM {STAGING}.movement_events ORDER BY event_id").fetchall() == events
+
+    # a new input article: linked again
+    shutil.copy(SAMPLE.parent.parent / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", sample_inbox)
+    assert _linking_run(materialize_all(sample_inbox, warehouse))[0]
