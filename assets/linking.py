@@ -1,13 +1,12 @@
 """Linking: movement reports of several articles merged into movement events; force-level timelines."""
 
-from collections import Counter
 from collections.abc import Callable
 
 import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import staging_out, table_metadata
+from assets.metadata import staging_out, staging_spec, stored_table_metadata, table_metadata
 from assets.validation import record_check_result
 from pipelines.resources import LinkingSettings
 from posture.linking.checks import (
@@ -34,7 +33,14 @@ from posture.schema import (
     NEAR_DUPLICATES,
     PLACES,
 )
-from posture.warehouse import STAGING, read_table, record_step_fingerprint, step_fingerprint, tables_fingerprint
+from posture.warehouse import (
+    STAGING,
+    read_table,
+    record_step_fingerprint,
+    step_fingerprint,
+    tables_fingerprint,
+    write_table,
+)
 
 EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
 
@@ -55,14 +61,14 @@ def cluster_size_histogram(sizes: dict[int, int]) -> str:
 
 LINK_INPUTS = (MOVEMENT_REPORTS, MOVEMENT_PLACES, MOVEMENT_ASSETS, ARTICLES, PLACES, NEAR_DUPLICATES)
 LINK_OUTPUTS = (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)
+LINKING_STEP = "link_movement_events"
 
 
 @dg.multi_asset(
-    outs={table.name: staging_out(table) for table in LINK_OUTPUTS},
-    # read here rather than through the IO manager: when neither the inputs nor the last outputs
-    # changed, the inputs are not read at all
-    deps=[dg.AssetKey([STAGING, table.name]) for table in LINK_INPUTS],
-    group_name="linking",
+    # written here, not through the IO manager: when neither the inputs nor the last outputs changed,
+    # nothing is read or written, and the fingerprint of the outputs is taken once they are stored
+    specs=[staging_spec(table, [dg.AssetKey([STAGING, t.name]) for t in LINK_INPUTS], "linking")
+           for table in LINK_OUTPUTS],
 )
 def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, duckdb: DuckDBResource):
     """Merge the movement reports of several articles that describe the same movement into movement events."""
@@ -71,40 +77,34 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
         # linking is a function of its input tables and rules: the same inputs, and outputs left as
         # that linking wrote them, give the same events without linking again
         inputs = tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), repr(rules))
-        reused = step_fingerprint(con, STAGING, "link_movement_events") == \
-            tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
-        if reused:
-            frames = {table.name: read_table(con, STAGING, table) for table in LINK_OUTPUTS}
-        else:
+        reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
+        if not reused:
             staged = {table.name: read_table(con, STAGING, table) for table in LINK_INPUTS}
             reports = build_reports(staged["movement_reports"], staged["movement_places"], staged["movement_assets"],
                                     staged["articles"], staged["places"], staged["near_duplicates"],
                                     rules.generic_sources)
             del staged
             linked = link_reports(reports, rules)
-            frames = {table.name: table.frame(rows) for table, rows in (
-                (MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
-                (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets))}
-    events = frames[MOVEMENT_EVENTS.name]
-    sizes = dict(Counter(events["n_reports"].to_list()))
-    context.log.info(f"{events['n_reports'].sum() if events.height else 0} reports -> {events.height} events; "
+            for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                                (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
+                write_table(con, STAGING, table, table.frame(rows))
+            record_step_fingerprint(con, STAGING, LINKING_STEP, tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
+        metadata = {table.name: stored_table_metadata(con, STAGING, table) for table in LINK_OUTPUTS}
+        sizes = dict(con.execute(f"SELECT n_reports, count(*) FROM {STAGING}.{MOVEMENT_EVENTS.name} "
+                                 "GROUP BY n_reports").fetchall())
+        corroborated = con.execute(f"SELECT count(*) FILTER (corroborated) FROM {STAGING}.{MOVEMENT_EVENTS.name}"
+                                   ).fetchone()[0]
+    context.log.info(f"{sum(size * n for size, n in sizes.items())} reports -> {sum(sizes.values())} events; "
                      f"sizes {sorted(sizes.items())}" + ("; inputs unchanged, not linked again" if reused else ""))
+    metadata[MOVEMENT_EVENTS.name].update({
+        "cluster_sizes": dg.MetadataValue.md(cluster_size_histogram(sizes)),
+        "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
+        "corroborated_events": corroborated,
+        "window_days": rules.window_days,
+        "linked_again": not reused,
+    })
     for table in LINK_OUTPUTS:
-        frame = frames[table.name]
-        metadata = table_metadata(table, frame)
-        if table is MOVEMENT_EVENTS:
-            metadata.update({
-                "cluster_sizes": dg.MetadataValue.md(cluster_size_histogram(sizes)),
-                "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
-                "corroborated_events": int(frame["corroborated"].sum()) if frame.height else 0,
-                "window_days": rules.window_days,
-                "linked_again": not reused,
-            })
-        yield dg.Output(frame, output_name=table.name, metadata=metadata)
-    # after the last output is stored: the outputs now in staging are this linking's
-    with duckdb.get_connection() as con:
-        record_step_fingerprint(con, STAGING, "link_movement_events",
-                                tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
+        yield dg.MaterializeResult(asset_key=[STAGING, table.name], metadata=metadata[table.name])
 
 
 @dg.multi_asset(

@@ -9,6 +9,7 @@ import dagster as dg
 import polars as pl
 
 from posture.schema import Table
+from posture.warehouse import read_table
 from posture.validation import SuiteOutcome
 from posture.visual.chart_cache import cached_png, chart_key, data_uri
 from posture.visual.data import movement_map_data, troop_timeline
@@ -65,6 +66,28 @@ def staging_out(table: Table) -> dg.AssetOut:
         owners=["team:posture"],
         is_required=True,
     )
+
+
+def staging_spec(table: Table, deps: list[dg.AssetKey], group_name: str) -> dg.AssetSpec:
+    """A table an asset writes to ``staging.<table>`` itself (not through the IO manager)."""
+    return dg.AssetSpec(
+        key=["staging", table.name],
+        description=table.description,
+        metadata={"dagster/column_schema": column_schema(table)},
+        kinds={"duckdb", "polars"},
+        owners=["team:posture"],
+        deps=deps,
+        group_name=group_name,
+    )
+
+
+def stored_table_metadata(con, schema: str, table: Table) -> dict[str, object]:
+    """``table_metadata`` of a stored table, read without loading it: its count and first rows."""
+    return {
+        "dagster/row_count": con.execute(f"SELECT count(*) FROM {schema}.{table.name}").fetchone()[0],
+        "dagster/column_schema": column_schema(table),
+        "preview": dg.MetadataValue.md(markdown_preview(read_table(con, schema, table, limit=PREVIEW_ROWS))),
+    }
 
 
 def image_markdown(png: bytes, alt: str, path: Path) -> dg.MarkdownMetadataValue:
