@@ -33,7 +33,8 @@ chromium:
 
 ## The Dagster UI on http://127.0.0.1:3000 (paths from .env).
 ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	mkdir -p .dagster && cp pipelines/dagster.yaml .dagster/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## Benchmark (README, Performance): BENCH_SIZES=1000,10000 for a quick run. Corpora in BENCH_WORK.
 BENCH_SIZES ?= 1000,10000,100000

@@ -163,6 +163,12 @@ def evaluate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     golds = load_gold(args.gold)
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        published = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                                "AND table_name = 'dataset_versions'").fetchone()[0]
+        if not published:
+            print(f"posture eval: {args.warehouse} holds no release yet: the last `posture run` published "
+                  "nothing (did a check block it? its report names the expectation and the rows)", file=sys.stderr)
+            return EXIT_BAD_INPUT
         evaluation = score(golds, load_predictions(con))
         try:
             linking = evaluate_links(args.gold, golds, evaluation, con)  # None without a links.gold.json

@@ -57,3 +57,11 @@ def test_missing_input_folder_is_a_readable_error(tmp_path, capsys):
     code = posture(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_eval_on_a_warehouse_whose_first_run_was_blocked_says_so(sample_inbox, warehouse, tmp_path, capsys):
+    assert posture(["run", "--input", str(sample_inbox), "--warehouse", str(warehouse),
+                    "--gazetteer", str(_bad_gazetteer(tmp_path))]) == 1
+    capsys.readouterr()
+    assert posture(["eval", "--gold", str(sample_inbox), "--warehouse", str(warehouse)]) == 2
+    assert "holds no release yet" in capsys.readouterr().err

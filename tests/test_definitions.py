@@ -56,3 +56,15 @@ def test_assets_have_descriptions_and_the_job_and_sensor_exist():
         assert graph.get(key).description, key
     assert defs.resolve_job_def("posture_job") is not None
     assert defs.resolve_sensor_def("inbox_sensor") is not None
+
+
+def test_the_ui_instance_runs_one_job_at_a_time(tmp_path):
+    import shutil
+
+    from tests.conftest import REPO
+
+    shutil.copy(REPO / "pipelines" / "dagster.yaml", tmp_path / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        coordinator = instance.run_coordinator
+        assert type(coordinator).__name__ == "QueuedRunCoordinator"
+        assert coordinator.get_run_queue_config().max_concurrent_runs == 1

@@ -71,6 +71,11 @@ def test_awkward_inputs_are_each_accounted_for_once(tmp_path, capsys):
     assert any("DROP TABLE articles" in t for t in titles)
 
 
+def _dotenv_defaults() -> dict[str, str]:
+    lines = (REPO / ".env").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
 def test_inbox_sensor_requests_a_run_when_files_change(tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -100,6 +105,9 @@ def test_inbox_sensor_requests_a_run_when_files_change(tmp_path, monkeypatch):
     monkeypatch.setenv("POSTURE_INBOX", str(inbox))
     monkeypatch.setenv("POSTURE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("POSTURE_GAZETTEERS", "")
+    for name, default in _dotenv_defaults().items():  # what `dagster dev` loads from .env
+        if name not in ("POSTURE_INBOX", "POSTURE_WAREHOUSE", "POSTURE_GAZETTEERS"):
+            monkeypatch.setenv(name, default)
     warehouse.parent.mkdir(parents=True)
     with dg.DagsterInstance.ephemeral() as instance:
         run = defs.resolve_job_def("posture_job").execute_in_process(

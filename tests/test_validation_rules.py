@@ -138,10 +138,10 @@ def test_counts_must_be_plausible_for_their_asset_type(con):
     movement, _ = _a_movement(con)
     _set_asset(con, movement, "troops", 500)
     assert _validate(con, "movement_assets").success, "500 troops is a plausible movement"
-    _set_asset(con, movement, "helicopter", 500)
+    _set_asset(con, movement, "helicopter", 5000)
     failed = _failed(_validate(con, "movement_assets"))
     examples = failed['expect_column_values_to_be_between(largest_count where asset_type=="helicopter")']
-    assert examples == [{"largest_count": 500, "movement_id": movement, "asset_type": "helicopter"}]
+    assert examples == [{"largest_count": 5000, "movement_id": movement, "asset_type": "helicopter"}]
     assert len(failed) == 1
 
     _set_asset(con, movement, "helicopter", 0)

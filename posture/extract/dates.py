@@ -80,6 +80,16 @@ def period_start(d: date, precision: str) -> date:
     return d
 
 
+def next_period_start(d: date, precision: str) -> date:
+    """The first day after the period of ``precision`` that starts at (or contains) ``d``."""
+    start = period_start(d, precision)
+    if precision == "quarter":
+        return shift(start, "month", 3)
+    if precision in ("week", "month", "year"):
+        return shift(start, precision, 1)
+    return start + timedelta(days=1)
+
+
 def period_contains(start: date, precision: str, other: date) -> bool:
     return period_start(other, precision) == start
 
@@ -466,6 +476,11 @@ class _Scanner:
         end = (after or unit)[2]
         if before and direction.startswith("pub") and self.phrase(end, "event_of"):
             return self.hit(i, end, None, "day", True)  # "قبل يومين من لقاء": measured from another event
+        if direction.startswith("since"):
+            if not self.phrase(end, "event_of"):
+                return self.hit(i, end, None, "day", True)  # "بعد يومين": later than something unnamed
+            # "بعد يومين من إخراج رتل آخر": the event told next happened that long before now
+            return self.resolve_offset(i, self.phrase(end, "event_of")[2], "pub:-1", name, n)
         return self.resolve_offset(i, end, direction, name, n)
 
     def resolve_offset(self, i: int, end: int, direction: str, unit: str, n: int) -> _Hit:

@@ -12,7 +12,8 @@ from posture.extract.matcher import PLACE, Matcher, Mention, Morphology, load_mo
 from posture.extract.numbers import Quantity, find_quantities
 from posture.text.normalize import NormalisedText, normalise_for_matching
 
-# A sentence ends at . ! ? ؟ ; or a line break, except after a known abbreviation or inside a number.
+# A sentence ends at . ! ? ؟ or a line break, except after a known abbreviation or inside a number.
+# (A semicolon only separates clauses: the second often refers back to the first's subject, "it climbed".)
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:u\.s|u\.n|u\.k|col|capt|gen|lt|maj|sgt|adm|brig|cmdr|mr|mrs|ms|dr|st|no|vs|jan|feb|mar|apr|jun|jul|"
@@ -24,6 +25,10 @@ _WORD = re.compile(r"\S+")
 # A line is part of the head (title, subtitle, date line, kicker) until the first long line or dateline.
 _HEAD_MAX_LINE = 200
 _DATELINE = re.compile(r"^(?:[^\n.!?\-–—]{2,60}?\s[-–—]\s){1,2}")
+_LONE_DATELINE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+){0,2} ?[-–—] ?[^\W\d_]+(?: [^\W\d_]+){0,2}")  # الحسكة-سانا
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DATE_LINE_WORDS = 8  # a date line is short: "الاثنين، 12 أيلول 2022", "October 21, 2019"
+_PARAGRAPH_WORDS = 10  # after the date line, a line this long is the first paragraph
 
 
 def _start(item) -> int:
@@ -136,12 +141,22 @@ class Document:
 
 
 def _head_end(text: str) -> int:
-    """Offset where the body starts: the first long line, or the first line opening with a dateline."""
+    """Offset where the body starts: the first long line, the first line opening with a dateline, the
+    line after a dateline that stands alone ("الحسكة-سانا", "قامشلو – نورث برس"), or, after the date line,
+    the first line long enough to be a paragraph (a kicker such as "إعادة تموضع" is short)."""
     offset = 0
+    seen_date_line = False
+    title_seen = False
     for line in text.split("\n"):
-        if len(line) >= _HEAD_MAX_LINE or _DATELINE.match(line):
+        words = len(line.split())
+        if len(line) >= _HEAD_MAX_LINE or _DATELINE.match(line) or (seen_date_line and words >= _PARAGRAPH_WORDS):
             return offset
         offset += len(line) + 1
+        if _LONE_DATELINE.fullmatch(line.strip()):
+            return offset
+        if title_seen and _YEAR.search(line) and words <= _DATE_LINE_WORDS:
+            seen_date_line = True  # (a year in the title, "Iran Update, November 14, 2023", is not the date line)
+        title_seen = title_seen or bool(line.strip())
     return 0  # no recognisable head: treat everything as body
 
 
@@ -155,6 +170,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if line.strip():
             dateline = _DATELINE.match(line) if offset >= head_end else None
             cursor = dateline.end() if dateline else 0  # "دير الزور (سوريا) -" names where it was written
+            if dateline and _LONE_DATELINE.fullmatch(line.strip()):
+                cursor = len(line)  # "قامشلو – نورث برس": the place and the outlet, no sentence
             for match in _SENTENCE_END.finditer(line):
                 end = match.start()
                 if _ABBREVIATION.search(line[max(cursor, end - 6):end]):
@@ -178,6 +195,29 @@ def _add_sentence(sentences: list[Sentence], text: str, start: int, end: int, pa
         sentences.append(Sentence(len(sentences), start, end, paragraph, start < head_end))
 
 
+_PLACE_SLOT_CUES = ("prep_origin", "prep_destination", "prep_via")
+
+
+def _place_slots_only(mentions: list[Mention], text: str, folded: NormalisedText, body: str) -> list[Mention]:
+    """Names that are also ordinary words ("القائم" the existing, "الباب" the door) count as places only
+    right after a preposition of direction ("باتجاه القائم") or a plural place noun ("قواعد القائم والقيارة"),
+    or joined by "and" to such a place; elsewhere they are the ordinary word."""
+    kept: list[Mention] = []
+    for m in mentions:
+        if m.category == PLACE and m.common:
+            before = [k for k in kept if k.end <= m.start and not text[k.end:m.start].strip()]
+            slot = any((k.category == "cues" and (k.value in _PLACE_SLOT_CUES or
+                                                  (k.value == "place_noun" and k.feature("number") == "pl")))
+                       for k in before)
+            joined = m.prefix[:1] in ("و",) and kept and kept[-1].category == PLACE and \
+                len(text[kept[-1].end:m.start].split()) == 0
+            written = body[folded.to_original(m.core_start, m.core_end)[0]]
+            if not (slot or joined) or (written.isascii() and not written.isupper()):
+                continue  # (a Latin name must also be written as one: "Hit", not "positions hit by")
+        kept.append(m)
+    return kept
+
+
 def prepare(article_id: str, body: str, language: str, published: date | None, matcher: Matcher) -> Document:
     folded = normalise_for_matching(body)
     text = folded.text
@@ -188,7 +228,7 @@ def prepare(article_id: str, body: str, language: str, published: date | None, m
         body=body,
         folded=folded,
         sentences=split_sentences(text),
-        mentions=matcher.find(text),
+        mentions=_place_slots_only(matcher.find(text), text, folded, body),
         quantities=find_quantities(text, language),
         dates=find_dates(text, language, published),
         _token_starts=[m.start() for m in _TOKEN.finditer(text)],

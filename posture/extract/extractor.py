@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from posture.extract.context import ArticleContext
 from posture.extract.document import Document, prepare
@@ -47,16 +47,42 @@ def _confidence(*present: bool) -> float:
     return round(0.3 + 0.7 * sum(present) / len(present), 3)
 
 
+# What the blocking checks assert of every article, guaranteed where the rows are made, so that a
+# misreading in one article costs that row a date or a duplicate, not the whole release.
+
+def _possible(when, published: date | None) -> bool:
+    """A date something has happened (or was counted) by: not after the report, plus a day of time zones."""
+    return when is None or published is None or when.date <= published + timedelta(days=1)
+
+
+def _distinct(frames: list[Frame], published: date | None) -> list[Frame]:
+    """One frame per movement of the article: two with the same actor, type, date and places are one
+    movement told twice that the reader did not join; the first keeps what the second adds."""
+    kept: dict[tuple, Frame] = {}
+    for frame in frames:
+        if not _possible(frame.date, published):
+            frame.date = None  # an event dated after its report is a misread date, not a prophecy
+        key = (frame.actor or "other", frame.movement_type, frame.date.date if frame.date else None,
+               tuple(sorted({(role, ref.place_id) for role, ref in frame.places})))
+        first = kept.setdefault(key, frame)
+        for asset_type, slot in frame.assets.items():
+            told = first.assets.get(asset_type)
+            if told is None or (told.count is None and slot.count is not None):
+                first.assets[asset_type] = slot
+    return list(kept.values())
+
+
 class Extractor:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self._matchers: dict[str, Matcher] = {}
         self._place_forms = gazetteer.surface_forms()
+        self._common_forms = gazetteer.common_word_forms()
 
     def matcher(self, language: str) -> Matcher:
         lang = language if language in available_languages() else FALLBACK_LANGUAGE
         if lang not in self._matchers:
-            self._matchers[lang] = Matcher(load_lexicon(lang), self._place_forms)
+            self._matchers[lang] = Matcher(load_lexicon(lang), self._place_forms, self._common_forms)
         return self._matchers[lang]
 
     def prepare(self, article_id: str, body: str, language: str, published: date | None) -> Document:
@@ -67,9 +93,11 @@ class Extractor:
         doc = self.prepare(article_id, body, language, published)
         ctx = ArticleContext(doc, self.gazetteer)
         tables = ExtractionTables()
-        for frame in MovementReader(doc, ctx).read():
+        for frame in _distinct(MovementReader(doc, ctx).read(), doc.published):
             self._movement_rows(doc, frame, tables)
         for claim in ForceLevelReader(doc, ctx).read():
+            if claim.status != "planned" and not _possible(claim.ref_date, doc.published):
+                claim.ref_date = None
             self._claim_row(doc, claim, tables)
         return tables
 

@@ -11,12 +11,13 @@ out") or count casualties are not force levels.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posture.extract.context import ArticleContext
 from posture.extract.document import Document, Sentence
 from posture.extract.matcher import PLACE, Mention
-from posture.extract.numbers import Quantity
+from posture.extract.dates import next_period_start
+from posture.extract.numbers import Quantity, bounds
 
 NOUN_WINDOW = 2  # tokens between a number and the noun it counts
 TRIGGER_WINDOW = 4  # tokens between a troop number and a movement verb that makes it a movement size
@@ -45,6 +46,7 @@ class ForceLevelReader:
     def __init__(self, doc: Document, ctx: ArticleContext):
         self.doc, self.ctx = doc, ctx
         self._main_country = self._most_named_country()
+        self._last_metric: str | None = None  # what the last sentence with a figure counted
 
     def _most_named_country(self) -> str | None:
         counts: dict[str, int] = {}
@@ -69,11 +71,16 @@ class ForceLevelReader:
         return [m for m in mentions if m.category == "cues" and m.value in names]
 
     def _noun_after(self, q: Quantity, mentions: list[Mention]) -> Mention | None:
+        if any(m.category == "triggers" and m.feature("convoy") and m.start >= q.end and
+               self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start) + 1
+               for m in mentions):
+            return None  # "three Turkish military convoys": convoys are counted
         for m in mentions:
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW and (
                     (m.category == "cues" and m.value in ("attack", "casualty")) or
-                    (m.category == "assets" and m.value != "troops")):
-                return None  # "150 attacks on U.S. bases", "20 trucks": the number counts the nearer noun
+                    (m.category == "assets" and m.value != "troops") or
+                    (m.category == "triggers" and m.feature("convoy"))):
+                return None  # "150 attacks on U.S. bases", "20 trucks", "ثلاثة أرتال": the number counts the nearer noun
             if m.start >= q.end and self.doc.tokens_between(q.end, m.start) <= NOUN_WINDOW + self._adjectives(q.end, m.start):
                 if m.category == "cues" and m.value in ("troop_noun", "base_noun") and not m.feature("unit"):
                     return m  # not "3 brigades": units are not a head count
@@ -95,14 +102,38 @@ class ForceLevelReader:
     def _sizes_a_movement(self, q: Quantity, mentions: list[Mention]) -> bool:
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return False  # "had deployed 7,000 fighters in Syria at the peak of the war"
-        if self._cues_before(mentions, q.start, ("change_down", "change_up_past")) or any(
+        if self._cues_before(mentions, q.start, ("all_of",), window=2):
+            return False  # "all of the nearly 1,000 troops withdrawing": the whole force
+        moving = any(m.category == "triggers" and not m.feature("presence") for m in mentions)
+        if moving and any(m.category == "cues" and (m.value == "unit_size" or (m.value == "cargo" and not m.feature("weak")))
+                          for m in self._cues_before(mentions, q.start, ("unit_size", "cargo"), window=3)):
+            return True  # "وعلى متنها نحو 120 عنصراً", "ويبلغ قوامها نحو ألفي مقاتل": what moved
+        if self._cues_before(mentions, q.start, ("change_down", "change_up_past", "change_down_past")) or any(
                 m.end <= q.start and self.ctx.counts_a_force(m) for m in mentions):
             return False
         for m in mentions:
-            if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy"):
-                if self._gap(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
+            if m.category == "triggers" and not m.feature("presence") and not m.feature("convoy") and \
+                    not self._kept_by(q, m) and not self.ctx.states_a_presence(m):
+                if self._gap_past_apposition(q, m) <= TRIGGER_WINDOW and not self._relative_clause_between(q, m):
                     return True
         return False
+
+    def _kept_by(self, q: Quantity, trigger: Mention) -> bool:
+        """"leaving roughly 200 troops in eastern Syria": the object of "leave" stays; it is a force level
+        (where the object follows the verb; after an Arabic verb comes its subject)."""
+        return trigger.feature("obj") == "origin" and not self.doc.morph.verb_first and q.start >= trigger.end and \
+            self.doc.tokens_between(trigger.end, q.start) <= 1
+
+    def _gap_past_apposition(self, q: Quantity, m: Mention) -> int:
+        """Tokens between a number and a trigger, not counting an aside between commas ("Some two hundred
+        coalition troops, most of them American, were flown out")."""
+        gap = self._gap(q, m)
+        start, end = (q.end, m.start) if m.start >= q.end else (m.end, q.start)
+        text = self.doc.text[start:end]
+        first, last = text.find(","), text.rfind(",")
+        if first != -1 and last > first:
+            gap -= self.doc.tokens_between(start + first, start + last)
+        return gap
 
     def _gap(self, q: Quantity, m: Mention) -> int:
         """Tokens between a number and a mention, on whichever side the mention is."""
@@ -113,24 +144,99 @@ class ForceLevelReader:
         return 0
 
     def _status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
-        if self._cues_before(mentions, q.number_start, ("change_up_past",), window=CUE_WINDOW + 4):
-            return "past"
+        if self._cues_before(mentions, q.number_start, ("change_up_past", "change_down_past"), window=CUE_WINDOW + 4):
+            return self._past_change_status(q, mentions, sentence)
         if self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) and \
                 self._to_before(q, mentions):
             return "planned"
-        if self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW) or any(
+        if self._dated_past_copula(q, mentions, sentence) or self._count_in_the_past(q, mentions):
+            return "past"
+        if [p for p in self._cues_before(mentions, q.number_start, ("past",), window=PAST_WINDOW)
+                if not any(m.category == "cues" and m.value == "modal" and p.end <= m.start < q.number_start
+                           for m in mentions)] or any(
                 m.category == "cues" and m.value == "past" and m.feature("follows") and m.start >= q.end and
                 self.doc.tokens_between(q.end, m.start) <= CUE_WINDOW for m in mentions):
             return "past"  # "had hovered around 900", "4,000 troops ... at the height of its intervention"
-        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or any(
-                m.category == "cues" and m.value == "modal" and m.feature("plan") and m.end <= q.number_start and
-                self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW for m in mentions) or \
+        if self._cues_before(mentions, q.number_start, ("planned",), window=CUE_WINDOW + 4) or \
+                (not self._determined(q) and self._projected(q, mentions)) or \
                 any(m.category == "cues" and m.value == "planned" and m.start >= q.end and
                     self.doc.tokens_between(q.end, m.start) <= 4 for m in mentions):
             return "planned"
         if any(m.future for m in mentions if m.end <= q.number_start):
             return "planned"
         return "current"
+
+    def _count_in_the_past(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"وكان عدد العسكريين الروس في سوريا يُقدّر بنحو 7500": a past verb before the count the figure gives."""
+        for count in mentions:
+            if count.category == "cues" and count.value in ("count_noun", "troop_count") and count.end <= q.start and \
+                    not self.doc.clause_comma(count.end, q.start) and self.doc.tokens_between(count.end, q.start) <= CUE_WINDOW:
+                if self._cues_before(mentions, count.start, ("past",), window=1):
+                    return True
+        return False
+
+    def _dated_past_copula(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """"About 2,000 U.S. troops were in Syria in 2017": a past "were" after the figure, with a date before
+        the report."""
+        copula = any(m.category == "cues" and m.value == "past" and m.feature("copula") and m.start >= q.end and
+                     self.doc.tokens_between(q.end, m.start) <= 3 for m in mentions)
+        published = self.doc.published
+        return copula and published is not None and any(
+            d.date < published and d.precision in ("year", "quarter", "month") and d.date.year < published.year
+            for d in self.doc.in_sentence(self.doc.dates, sentence))
+
+    def _projected(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """A figure a modal governs: "considering leaving roughly 200 troops", "قد يخفض قواته إلى أقل من
+        2000", or "some 600 troops are expected to remain" (a plan modal right after it)."""
+        before = any(m.category == "cues" and m.value == "modal" and m.feature("scope") is None and m.end <= q.number_start
+                     and not self._not_after(m) and self.doc.tokens_between(m.end, q.number_start) <= CUE_WINDOW
+                     and not self._relative_clause_between(q, m) for m in mentions)
+        after = any(m.category == "cues" and m.value == "modal" and m.feature("plan") and m.start >= q.end and
+                    self.doc.tokens_between(q.end, m.start) <= 4 and not self.doc.clause_comma(q.end, m.start)
+                    for m in mentions)
+        return before or after
+
+    def _determined(self, q: Quantity) -> bool:
+        """"its roughly 1,000 troops", "the roughly 2,500 American troops now in Iraq": a force that exists,
+        whatever is weighed or planned for it."""
+        return self.doc.word_before(q.start) in self.doc.morph.determiners
+
+    def _past_change_status(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> str:
+        """A change told in the past tense: "from X" is the figure before it (past); what it rose or fell
+        to is the figure now when the sentence compares it with the figure before ("من 83 موقعاً إلى 105",
+        "تراجع إلى أقل من 500، بعدما كان يتجاوز ألفي") and the change is not dated before the report ("fell to
+        around 900 by 2020"); a change with no figure before it tells an earlier time ("رفعت عدد قواتها إلى
+        2000", "climbed past 2,000")."""
+        if self._from_before(q, mentions) or not self._to_before(q, mentions) or not self._compared(q, mentions, sentence):
+            return "past"
+        published = self.doc.published
+        quantities = self.doc.in_sentence(self.doc.quantities, sentence)
+        for d in self.doc.in_sentence(self.doc.dates, sentence):
+            nearest = min(quantities, key=lambda x: self.doc.tokens_between(min(x.end, d.start), max(x.start, d.end)))
+            if published is not None and self._ended_before(d, published) and nearest == q and \
+                    not self._baseline_date(d, mentions):
+                return "past"
+        return "current"
+
+    def _compared(self, q: Quantity, mentions: list[Mention], sentence: Sentence) -> bool:
+        """Another figure of the sentence is the one before the change ("from 110", "بعدما كان يتجاوز ألفي")."""
+        return any(other is not q and (self._from_before(other, mentions) or
+                                       self._cues_before(mentions, other.number_start, ("past",), window=3))
+                   for other in self.doc.in_sentence(self.doc.quantities, sentence))
+
+    @staticmethod
+    def _ended_before(d, published) -> bool:
+        """Whether a date's whole period lies before the report ("in 2020", "late last year"; not "this year")."""
+        return next_period_start(d.date, d.precision) <= published
+
+    def _from_before(self, q: Quantity, mentions: list[Mention]) -> bool:
+        return any(m.category == "cues" and m.value == "prep_origin" and m.end <= q.start and
+                   self.doc.tokens_between(m.end, q.start) == 0 for m in mentions)
+
+    def _baseline_date(self, d, mentions: list[Mention]) -> bool:
+        """"مقارنة بمطلع عام 2021", "compared with early 2021": the date of the figure compared with."""
+        return any(m.category == "cues" and m.value == "past" and m.end <= d.start and
+                   self.doc.tokens_between(m.end, d.start) <= 1 for m in mentions)
 
     def _to_before(self, q: Quantity, mentions: list[Mention]) -> bool:
         """Whether the number is the target of a change: "إلى أقل من ألف", "to fewer than 1,000", "down to"."""
@@ -164,22 +270,33 @@ class ForceLevelReader:
         quantities = self.doc.in_sentence(self.doc.quantities, sentence)
         claims: list[Claim] = []
         source = self.ctx.source_of(sentence)
-        troop_context = any(self.ctx.counts_a_force(m) for m in mentions)
+        troop_context = any(self.ctx.counts_a_force(m) for m in mentions) or (
+            self._last_metric == "troops" and any(self._bare_count_noun(m, mentions) for m in mentions))
+        base_context = any(self._counts_bases(m, mentions) for m in mentions)
         anchored: list[tuple[Quantity, str]] = []
         for q in quantities:
             if q.value is None and q.qualifier == "vague":
                 continue
             noun = self._noun_after(q, mentions)
             metric = self._metric_of_noun(noun) if noun else None
+            if metric is None and anchored and self._part_of_previous(q, mentions):
+                metric = anchored[-1][1]  # "23 قاعدة ونقطة، 17 منها في الحسكة", "eight bases, three of which"
             if metric is None and self._troop_noun_before(q, mentions):
                 metric = "troops"
+            if metric is None and self._bare(q, mentions) and self._target_of_force_cut(q, mentions):
+                metric = "troops"  # "قد يخفض قواته في العراق إلى أقل من 2000"
+            if metric is None and self._bare(q, mentions) and (anchored or self._last_metric) and self._remains(q, mentions):
+                metric = anchored[-1][1] if anchored else self._last_metric  # "fewer than 4,000 now remain"
             if metric is None and troop_context and self._bare(q, mentions):
                 metric = "troops"
+            if metric is None and base_context and self._bare(q, mentions):
+                metric = "bases"  # "the number of Russian sites fell from 110 to 105"
             if metric is None and self._bare(q, mentions):
                 metric = self._metric_of_range_end(q, quantities, mentions)  # "from roughly 1,500 to about 900 troops"
             if metric is None and anchored and self._bare(q, mentions) and \
-                    self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "planned",
-                                                           "prep_destination"), window=3):
+                    self._cues_before(mentions, q.start, ("past", "change_up_past", "change_down", "change_down_past",
+                                                           "planned", "prep_destination", "prep_origin", "count_noun"),
+                                      window=3):
                 metric = anchored[-1][1]
             if metric is None and anchored and self._bare(q, mentions) and self._coordinated_figure(q, anchored[-1][0]):
                 metric = anchored[-1][1]  # "around 900 troops in Syria and 2,500 in Iraq"
@@ -187,6 +304,12 @@ class ForceLevelReader:
                 continue
             if metric == "troops" and (self._sizes_a_movement(q, mentions) or self._casualties(q, mentions)):
                 continue
+            if self._of_several_forces(q, mentions) or self._not_a_level(q, mentions):
+                continue  # "830 foreign military sites", "63,000 servicemen gained combat experience"
+            if anchored and q.qualifier == "exact" and anchored[-1][0].qualifier == "approx" and \
+                    self._coordinated_figure(q, anchored[-1][0]):
+                q = replace(q, qualifier="approx")  # "approximately 900 in Syria and 2,500 in Iraq"
+            q = self._verb_qualifier(q, mentions)
             anchored.append((q, metric))
         duals = self._dual_bases(sentence, mentions, quantities)
         anchored += [(q, "bases") for q in duals]
@@ -199,7 +322,15 @@ class ForceLevelReader:
             status = "current" if q in totals else self._status(q, mentions, sentence)
             claims.append(self._claim(q, metric, status, sentence, source))
         claims.extend(self._claim(q, "base_closures", "planned", sentence, source) for q in parts)
-        claims.extend(self._full_withdrawals(sentence, mentions, source))
+        claims.extend(self._full_withdrawals(sentence, mentions, source) or
+                      self._whole_force_leaving(anchored, sentence, mentions, source))
+        # "كان عدد العسكريين ... نحو 7500 قبل سقوط النظام، موزعين على أكثر من 100 موقع": a figure added after a
+        # comma with no time of its own has the time of the one before
+        for before, claim in zip(claims, claims[1:]):
+            if before.status == "past" and claim.status == "current" and self.doc.clause_comma(before.anchor, claim.anchor) \
+                    and not any(m.category == "cues" and m.value == "current" and before.anchor < m.start < claim.anchor
+                                for m in mentions):
+                claim.status, claim.ref_date = "past", claim.ref_date or before.ref_date
         # "from 2,000 to 1,400": the first of a change is the current figure, the second the target
         for i, claim in enumerate(claims[:-1]):
             nxt = claims[i + 1]
@@ -207,6 +338,64 @@ class ForceLevelReader:
                     self._change_pair(claim, nxt):
                 claim.status = "current"
         return claims
+
+    def _part_of_previous(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"17 منها", "three of them", "of which": a part of the figure told just before."""
+        return any(m.category == "cues" and m.value == "of_them" and m.start >= q.end and
+                   self.doc.tokens_between(q.end, m.start) == 0 for m in mentions)
+
+    def _target_of_force_cut(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"يخفض قواته في العراق إلى أقل من 2000", "cut its forces to 2,000": the target of a cut of troops."""
+        if not self._to_before(q, mentions):
+            return False
+        for cue in self._cues_before(mentions, q.start, ("change_down", "change_down_past"), window=CUE_WINDOW + 4):
+            if any(m.start >= cue.end and m.end <= q.start and (
+                    (m.category == "cues" and m.value == "troop_noun") or
+                    (m.category == "actors" and m.feature("kind") == "force")) for m in mentions):
+                return True
+        return False
+
+    def _remains(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"fewer than 4,000 now remain", "لا يزال 900": a bare figure that something remains."""
+        return any(m.category == "cues" and m.value == "current" and m.feature("remain") and m.start >= q.end
+                   and self.doc.tokens_between(q.end, m.start) <= 1 for m in mentions)
+
+    def _of_several_forces(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"830 foreign military sites", "بلغ عدد المواقع العسكرية الأجنبية ... نحو 830": forces of several
+        states, no one actor (the word right after the figure, or before it in its clause)."""
+        return any(m.category == "cues" and m.value == "multi_actor" and (
+            (m.start >= q.end and self._gap(q, m) <= 3) or (m.end <= q.start and not self.doc.clause_comma(m.end, q.start)))
+            for m in mentions)
+
+    def _not_a_level(self, q: Quantity, mentions: list[Mention]) -> bool:
+        """"more than 63,000 servicemen had gained combat experience": a count over the years, not a level."""
+        return any(m.category == "cues" and m.value == "cumulative" and self._gap(q, m) <= 6 for m in mentions)
+
+    def _verb_qualifier(self, q: Quantity, mentions: list[Mention]) -> Quantity:
+        """"ويتجاوز عدد القوات ... 100 ألف عنصر": a verb of exceeding whose subject is the count."""
+        if q.qualifier != "exact" or q.value is None:
+            return q
+        for cue in self._cues_before(mentions, q.start, ("exceeds",), window=CUE_WINDOW + 4):
+            if any(self.ctx.counts_a_force(m) or (m.category == "cues" and m.value == "count_noun")
+                   for m in mentions if cue.end <= m.start < q.start) and not self.doc.clause_comma(cue.end, q.start):
+                low, high = bounds(q.value, "more_than")
+                return replace(q, qualifier="more_than", value_min=low, value_max=high)
+        return q
+
+    def _counts_bases(self, m: Mention, mentions: list[Mention]) -> bool:
+        """"the number of Russian sites", "عدد المواقع الروسية": the count of a force's bases."""
+        return m.category == "cues" and m.value == "count_noun" and any(
+            n.category == "cues" and n.value == "base_noun" and n.start >= m.end and
+            self.doc.tokens_between(m.end, n.start) <= 1 + self._adjectives(m.end, n.start) for n in mentions)
+
+    def _bare_count_noun(self, m: Mention, mentions: list[Mention]) -> bool:
+        """"the number fell to 900", "العدد تراجع": a count noun with no noun of its own, after troops were counted."""
+        if m.category != "cues" or m.value != "count_noun":
+            return False
+        return not any(n.start >= m.end and self.doc.tokens_between(m.end, n.start) == 0 and
+                       n.category in ("assets", "actors", PLACE) or
+                       (n.category == "cues" and n.value in ("troop_noun", "base_noun", "place_noun") and n.start >= m.end
+                        and self.doc.tokens_between(m.end, n.start) == 0) for n in mentions)
 
     def _closed_of_total(self, closures: list[Mention], anchored: list[tuple[Quantity, str]], candidates: list[Quantity],
                          mentions: list[Mention]) -> tuple[list[Quantity], list[Quantity]]:
@@ -231,10 +420,15 @@ class ForceLevelReader:
     def _dual_bases(self, sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Quantity]:
         """"مستقبل القاعدتين العسكريتين الروسيتين": a dual base noun counts two bases, unless the sentence
         tells a movement (then "القاعدتين" is where it went) or a number already counts the noun."""
-        if any(m.category == "triggers" and not m.feature("presence") for m in mentions):
+        # (not a verb that quotes, "نقلت وكالة تاس عن مصدر", nor a denied one, "لم تعلن عن أي انسحاب")
+        if any(m.category == "triggers" and not m.feature("presence") and not self.ctx.quotes(m, mentions) and not any(
+                c.category == "cues" and c.value in ("negation", "modal") and c.end <= m.start and
+                self.doc.tokens_between(c.end, m.start) <= 4 for c in mentions) for m in mentions):
             return []
         duals = []
         for m in mentions:
+            if any(p.category == PLACE and p.start >= m.end and self.doc.tokens_between(m.end, p.start) == 0 for p in mentions):
+                continue  # "قاعدتي التيفور وتدمر": the two bases named, not counted
             if m.category == "cues" and m.value == "base_noun" and (m.dual or m.feature("number") == "dual") and \
                     not any(q.end <= m.start and self.doc.tokens_between(q.end, m.start) == 0 for q in quantities):
                 duals.append(Quantity(m.start, m.end, 2, 2, 2, "exact", m.start, m.end))
@@ -283,6 +477,8 @@ class ForceLevelReader:
         ("3500 عنصر هم قوام التحالف", "1,000 U.S. troops")."""
         best: tuple[int, int, str] | None = None
         for m in self.ctx.actor_mentions(sentence):
+            if self.ctx.in_closed_clause(m, q.start):
+                continue  # "بعد طرد داعش منه، ويقدّر عدد مقاتليها": not whose figure it is
             if m.end <= q.start:
                 gap = self.doc.tokens_between(m.end, q.start)
             elif m.start >= q.end:
@@ -323,6 +519,7 @@ class ForceLevelReader:
         return bool(opener) and other.start >= q.end and self.doc.clause_comma(q.end, other.start)
 
     def _claim(self, q: Quantity, metric: str, status: str, sentence: Sentence, source: str | None) -> Claim:
+        source = self.ctx.source_near(q.start, sentence)
         actor = self._actor_for(q, sentence)
         date = self._date_for(q, status, sentence)
         return Claim(actor, metric, q.value, q.value_min, q.value_max, q.qualifier, status,
@@ -331,9 +528,11 @@ class ForceLevelReader:
     def _full_withdrawals(self, sentence: Sentence, mentions: list[Mention], source: str | None) -> list[Claim]:
         claims = []
         for cue in self._cues_in(mentions, ("full_withdrawal",)):
+            if cue.feature("needs_all") and not self._cues_before(mentions, cue.start, ("all_of",), window=6):
+                continue  # "coming home" alone; "all of them will be coming home" is the whole force
             blocked = [m for m in mentions if m.category == "cues" and m.value in ("negation",) and m.start < cue.start]
             hypothetical = [m for m in mentions if m.category == "cues" and m.value == "modal" and m.start < cue.start
-                            and m.feature("plan") is None and not self._not_after(m)]
+                            and m.feature("plan") is None and not self._not_after(m) and not self._reported_future(m, mentions)]
             if blocked or hypothetical:
                 continue
             completed = bool(self._cues_in(mentions, ("completion",)))
@@ -351,6 +550,30 @@ class ForceLevelReader:
                                 cue.start))
         return claims[:1]
 
+    def _whole_force_leaving(self, anchored: list[tuple[Quantity, str]], sentence: Sentence, mentions: list[Mention],
+                             source: str | None) -> list[Claim]:
+        """"all of the nearly 1,000 troops withdrawing from northern Syria were expected to move": the whole
+        force leaves, a claim of 0 (planned when a modal or plan word governs the sentence)."""
+        for q, metric in anchored:
+            if metric != "troops" or not self._cues_before(mentions, q.start, ("all_of",), window=2):
+                continue
+            if not any(m.category == "triggers" and m.value == "withdrawal" and m.start >= q.end and
+                       self._gap(q, m) <= TRIGGER_WINDOW for m in mentions):
+                continue
+            planned = any(m.category == "cues" and m.value in ("modal", "planned") for m in mentions) or \
+                any(m.future for m in mentions)
+            zero = Quantity(q.start, q.end, 0, 0, 0, "exact", q.start, q.end)
+            claim = self._claim(zero, "troops", "planned" if planned else "current", sentence, source)
+            claim.anchor = q.start + 1  # not the figure's own id
+            return [claim]
+        return []
+
+    def _reported_future(self, modal: Mention, mentions: list[Mention]) -> bool:
+        """"Trump announced that all U.S. forces would come home": a future told by a reporting verb is a plan."""
+        return any(v.category == "cues" and v.value == "speech" and v.end <= modal.start and
+                   any(w in self.doc.morph.complementizers for w in self.doc.text[v.end:modal.start].split()[:2])
+                   for v in mentions)
+
     def _not_after(self, cue: Mention) -> bool:
         blockers = [b for b in (cue.feature("not_after") or "").split("|") if b]
         before = self.doc.text[max(0, cue.start - 30):cue.start]
@@ -364,7 +587,10 @@ class ForceLevelReader:
         for sentence in self.doc.sentences:
             if sentence.in_head:
                 continue
-            for claim in self.claims_of_sentence(sentence):
+            found = self.claims_of_sentence(sentence)
+            if found:
+                self._last_metric = found[-1].metric if found[-1].metric != "base_closures" else "bases"
+            for claim in found:
                 # the same figure from another source is another claim (the report vs the paper it cites)
                 key = (_family(claim.actor), claim.metric, claim.value, claim.status,
                        "exact_or_approx" if claim.qualifier in ("exact", "approx") else claim.qualifier, claim.source)

@@ -40,6 +40,7 @@ class Morphology:
     infinitive_markers: frozenset[str] = frozenset()  # a word before a verb of purpose (to)
     infinitive_proclitics: frozenset[str] = frozenset()  # ... written on the verb (لنقل)
     definite_articles: frozenset[str] = frozenset()  # a separate article word (the); Arabic uses article_prefixes
+    determiners: frozenset[str] = frozenset()  # words that make a noun phrase name a known thing (the, its)
     complementizers: frozenset[str] = frozenset()  # what opens reported speech (that, أن)
     clause_joiners: frozenset[str] = frozenset()  # words that open a coordinated clause (and, then, ثم)
     verb_first: bool = False  # the subject follows the verb (غادرت القوات القاعدة); else it comes before
@@ -69,6 +70,7 @@ class Mention:
     suffix: str  # endings after the word
     dual: bool = False
     future: bool = False
+    common: bool = False  # a place name that is also an ordinary word (القائم): a place only in a place's slot
 
     def feature(self, key: str, default: str | None = None) -> str | None:
         return self.entry.feature(key, default) if self.entry else default
@@ -84,6 +86,7 @@ class _Pattern:
     lam_stripped: bool  # the key is the surface without its leading ال (matches after لل)
     ta_open: bool  # the key ends in open ta: a feminine noun before an ending
     dual_form: bool = False  # the key is the dual of a two-word noun phrase ("طائرتا شحن", "عربتين مدرعتين")
+    common: bool = False  # a place name that is also an ordinary word
 
 
 def _is_word_char(ch: str) -> bool:
@@ -91,7 +94,8 @@ def _is_word_char(ch: str) -> bool:
 
 
 class Matcher:
-    def __init__(self, lexicon: Lexicon, place_forms: list[tuple[str, str]]):
+    def __init__(self, lexicon: Lexicon, place_forms: list[tuple[str, str]],
+                 common_forms: list[tuple[str, str]] = ()):
         self.language = lexicon.language
         self.morph = load_morphology(lexicon.language)
         patterns: dict[str, list[_Pattern]] = {}
@@ -108,6 +112,11 @@ class Matcher:
             place_ids_by_form.setdefault(form, []).append(place_id)
         for form, ids in sorted(place_ids_by_form.items()):
             self._add_variants(add, form, PLACE, form, None, tuple(sorted(set(ids))), "name")
+        common_ids: dict[str, list[str]] = {}
+        for form, place_id in common_forms:
+            common_ids.setdefault(form, []).append(place_id)
+        for form, ids in sorted(common_ids.items()):
+            add(form, _Pattern(PLACE, form, None, tuple(sorted(set(ids))), "name", False, False, common=True))
 
         self._automaton = ahocorasick.Automaton()
         for key, items in patterns.items():
@@ -125,6 +134,19 @@ class Matcher:
         if m.dual_suffixes and pos == "noun" and category == "assets":
             for dual in self._phrase_duals(surface):
                 add(dual, _Pattern(category, value, entry, place_ids, pos, False, False, True))
+        if pos == "noun" and category != PLACE:
+            for definite in self._definite_phrases(surface):
+                self._add_variants(add, definite, category, value, entry, place_ids, pos)
+
+    def _definite_phrases(self, surface: str) -> list[str]:
+        """The definite forms of an indefinite noun phrase: the article on every word of a noun and its
+        adjectives ("كتل إسمنتية" -> "الكتل الإسمنتية") and on the last word of a construct ("ناقلات جنود"
+        -> "ناقلات الجنود"). None when the phrase already has an article or the language has none."""
+        article = next((a for a in self.morph.article_prefixes if len(a) == 2), None) if self.morph.article_prefixes else None
+        words = surface.split(" ")
+        if article is None or len(words) < 2 or any(w.startswith(article) for w in words):
+            return []
+        return [" ".join(article + w for w in words), " ".join(words[:-1] + [article + words[-1]])]
 
     def _phrase_duals(self, surface: str) -> list[str]:
         """Duals of a two-word phrase whose head is feminine: construct ("طائرتا شحن", "طائرتي شحن":
@@ -196,7 +218,7 @@ class Matcher:
                     continue
                 dual = dual or p.dual_form
                 candidates.append(Mention(p.category, p.value, p.entry, p.place_ids, token_start, token_end,
-                                          core_start, core_end, prefix, suffix, dual, future))
+                                          core_start, core_end, prefix, suffix, dual, future, p.common))
         return _resolve_overlaps(candidates)
 
 

@@ -10,6 +10,7 @@ are merged; frames that a denial, plan or hypothesis governs are dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from posture.extract.context import ArticleContext, PlaceRef
@@ -18,6 +19,12 @@ from posture.extract.matcher import PLACE, Mention, load_morphology
 from posture.extract.numbers import Quantity
 
 ORIGIN, DESTINATION, LOCATION, VIA = "origin", "destination", "location", "via"
+_CLAUSE_COMMA = re.compile(r",(?!\d)")
+_NEXT_WORD = re.compile(r"\s*(\w+)")
+_OF_PLACE = re.compile(r"\s+(?:district|province|region|governorate|area)?\s*of\s+(?:the\s+)?"
+                       r"(?:(?:northern|southern|eastern|western|central|north|south|east|west)\s+)?")
+_PASSIVE = re.compile(r"\s+(?:(?:were|was|been|being|have|has|had|also)\s+)+")  # "contingents were also withdrawn"
+_MODEL = re.compile(r"\b[^\W\d_]{1,4}-?\d{2,4}\b")  # An-124, Il-76, Mi-35, C-130
 PREP_ROLES = {"prep_origin": ORIGIN, "prep_destination": DESTINATION, "prep_location": "in",
               "prep_via": VIA, "prep_near": "near"}
 AIRCRAFT = {"cargo_aircraft", "helicopter"}
@@ -64,6 +71,9 @@ class Frame:
     joint: bool = False  # "دورية مشتركة", "the two countries' patrols": one movement for each force named
     definite: bool = False  # told with a definite movement noun ("the departure", "الانسحاب"): may refer back
     in_head: bool = False
+    by_air: bool = False  # "جواً", "by air": carried by aircraft
+    back_in: bool = False  # a return into the place the force had left ("withdrew ..., but returned in 2014")
+    distinct: bool = False  # told as another movement at the same time ("..., while a convoy left"): never merged
 
     def role_ids(self, role: str) -> set[str]:
         return {ref.place_id for r, ref in self.places if r == role}
@@ -89,13 +99,32 @@ class MovementReader:
         found = [m for m in mentions if m.category == "triggers" and not m.feature("presence")
                  and not self._reports(m, mentions) and not self._sizes_a_force(m, mentions)
                  and not self._figurative(m, mentions) and not self._attacked(m, mentions)
-                 and not self._leaves_someone(m, mentions)]
+                 and not self._leaves_someone(m, mentions) and not self._in_compound(m)
+                 and not self.ctx.states_a_presence(m)]
         if any(m.category == "cues" and m.feature("period") for m in mentions):
             return []  # "had deployed 7,000 fighters at the peak of the war": a force level over a period
         verbs = [m for m in found if not m.feature("convoy")]
         if verbs:
-            return verbs
+            # a definite convoy noun in a clause of its own ("أن الرتل الذي ضم ...، وذلك بعد يومين من إخراج رتل
+            # آخر") tells the convoy named before; the verb's clause tells another
+            own = [m for m in found if m.feature("convoy") and self.doc.definite(m) and
+                   all(self._other_clause(m, v) for v in verbs)]
+            return sorted(verbs + own, key=lambda m: m.start)
         return found[:1]  # a convoy noun alone tells one movement
+
+    def _other_clause(self, a: Mention, b: Mention) -> bool:
+        """Whether a clause of time or a joined clause (", وذلك بعد", ", while") separates two mentions."""
+        first, second = (a, b) if a.start < b.start else (b, a)
+        between = self.doc.within(self.doc.mentions, first.end, second.start)
+        if any(c.category == "cues" and c.value == "clause_break" and (c.feature("time") or c.feature("while"))
+               for c in between):
+            return True
+        return self.doc.last_clause_join(first.end, second.start) is not None and self.doc.clause_comma(first.end, second.start)
+
+    def _in_compound(self, trigger: Mention) -> bool:
+        """"prepare-to-deploy orders", "pre-deployment": a verb hyphened into a modifier moves nothing."""
+        text = self.doc.text
+        return trigger.start >= 2 and text[trigger.start - 1] == "-" and text[trigger.start - 2].isalpha()
 
     def _reports(self, trigger: Mention, mentions: list[Mention]) -> bool:
         """"ونقل المرصد عن مصادره", "نقلت رويترز": a transfer verb used for reporting what a source said."""
@@ -166,9 +195,13 @@ class MovementReader:
         sentence = self.doc.sentence_of(mention.start)
         for q in self.doc.within(self.doc.quantities, sentence.start, mention.start):
             if q.end <= mention.start and self.doc.tokens_between(q.end, mention.start) <= MAX_TOKENS_NUMBER_TO_NOUN + \
-                    self._adjective_tokens(q.end, mention.start):
+                    self._adjective_tokens(q.end, mention.start) + self._model_tokens(q.end, mention.start):
                 return q
         return None
+
+    def _model_tokens(self, start: int, end: int) -> int:
+        """Tokens of a model designation between a number and its noun ("two An-124 heavy transport aircraft")."""
+        return sum(self.doc.tokens_between(m.start(), m.end()) for m in _MODEL.finditer(self.doc.text, start, end))
 
     def _adjective_tokens(self, start: int, end: int) -> int:
         return sum(self.doc.tokens_between(m.start, m.end) for m in self.doc.within(self.doc.mentions, start, end)
@@ -208,8 +241,10 @@ class MovementReader:
         locator_next = False
         after_source: Mention | None = None  # the source just named ("مصادر أهلية في ..." places the source)
         placed_before = False
+        last_placed: list[tuple[str, PlaceRef]] = []  # the places of the last name placed
         last_place_end: int | None = None
         in_clause_break = False  # inside a relative or subordinate clause, up to its comma
+        along: int | None = None  # after "على امتداد", "along": من X حتى Y is an extent, up to the next comma
         last_role_before_break: str | None = None
         clause_break_end = 0
         quantity_spans = [(q.start, q.end) for q in self.doc.within(self.doc.quantities, items[0].start, items[-1].end)] \
@@ -232,17 +267,35 @@ class MovementReader:
                     continue  # نحو in "نحو 200" is a qualifier, not a direction
                 if m.value == "prep_origin" and self._partitive(m, items):
                     continue  # "وحدات من قوات الكوماندوز", "units of the army": a part of, not a place
+                if m.value in PREP_ROLES and any(c.category == "cues" and c.value == "speech" and c.end <= m.start and
+                                                  self.doc.tokens_between(c.end, m.start) == 0 for c in items):
+                    continue  # "مشيراً إلى أن", "أشار إلى": what was said, not where anything went
+                if m.value == "prep_near" and any(a.category == "cues" and a.value == "place_noun" and
+                                                  a.feature("kind") == "area" and a.end <= m.start and
+                                                  self.doc.tokens_between(a.end, m.start) == 0 for a in items):
+                    role = last_role or role  # "and the area around the al-Hol camp": that place's surroundings
+                    placed_before = False
+                    continue
                 if m.value == "prep_near" and placed_before and last_place_end is not None and \
                         self.doc.tokens_between(last_place_end, m.start) <= 1:
                     locator_next = True  # "the Kharab al-Jir airfield near Rmelan": Rmelan only locates it
                     continue
-                if m.value == "prep_near" and last_role in (ORIGIN, DESTINATION) and not placed_before:
-                    role = last_role  # "headed to Turkish positions near Ariha"
+                if m.value == "prep_near" and not placed_before and (role in (ORIGIN, DESTINATION, VIA) or
+                                                                      last_role in (ORIGIN, DESTINATION)):
+                    role = role if role in (ORIGIN, DESTINATION, VIA) else last_role  # "headed to Turkish positions near Ariha"
                     continue
                 if in_clause_break:
                     continue
+                if along is not None and self.doc.clause_comma(along, m.start):
+                    along = None
+                if m.value == "extent":
+                    along = m.end
+                    role = LOCATION
+                    continue
                 if m.value in PREP_ROLES:
                     new_role = PREP_ROLES[m.value]
+                    if along is not None and new_role in (ORIGIN, DESTINATION, "in"):
+                        new_role = LOCATION  # "على امتداد الشريط الحدودي من القائم وحتى منفذ الوليد"
                     if keep_role and new_role == "in":
                         keep_role = False  # "قواعد تقع في X": X keeps the role of the bases
                         continue
@@ -253,6 +306,8 @@ class MovementReader:
                         role = "modifier"  # "from the fields in Deir ez-Zor": locates the origin
                     else:
                         role = new_role
+                    if new_role in (ORIGIN, DESTINATION, VIA):
+                        placed_before = False  # a new argument: "من مدينة الباب إلى ريف منبج"
                     locator_next = False
                 elif m.value == "locator":
                     locator_next = True
@@ -260,6 +315,21 @@ class MovementReader:
                     keep_role = True
                     if in_clause_break:  # "قواعدها التي تقع في الحسكة": the relative clause says where they are
                         in_clause_break, role = False, last_role_before_break
+                elif m.value == "speech" and m.start > trigger.start and self._opens_report(m):
+                    # "..., مشيراً إلى أن قطعات الجيش ستتولى مسك الحدود حتى ربيعة", "adding that ...": what was
+                    # said next is another proposition
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
+                elif m.value == "modal" and m.start > trigger.start and not m.feature("scope"):
+                    # "توجه نحو خراب الجير، على أن يتوزع جزء منه على الشدادي", "تمهيداً لشحنها إلى روسيا"
+                    last_role_before_break, clause_break_end = last_role, m.end
+                    role, last_role, locator_next, in_clause_break = "skip", None, False, True
+                elif m.value == "place_noun" and "ب" in m.prefix and placed_before and last_role in (ORIGIN, DESTINATION) \
+                        and m.feature("kind") in ("area", "governorate"):
+                    locator_next = True  # "إلى قضاء أقجة قلعة بولاية شانلي أورفة": the province locates the town
+                elif m.value == "clause_break" and m.feature("between") and any(
+                        p.category == PLACE and p.start >= m.end and self.doc.tokens_between(m.end, p.start) == 0 for p in items):
+                    role = "in"  # "on the M4 highway between Saraqeb and Ariha": the stretch it covered
                 elif m.value == "clause_break":
                     # a relative or subordinate clause ("التي تكشف سهل الغاب", "as Moscow scales back its
                     # presence in Syria"): its places are not the movement's
@@ -267,8 +337,8 @@ class MovementReader:
                     role, last_role, locator_next, in_clause_break = "skip", None, False, True
                 elif m.value == "place_noun" and role in (ORIGIN, DESTINATION):
                     last_role = role  # "من حقول النفط في ...": the noun carries the role
-                    nationality = self._nationality_after(m, items)
-                    if nationality:  # "من قواعدها السورية": the bases are in that country
+                    nationality = self._nationality_after(m, items) if m.suffix else None
+                    if nationality:  # "من قواعدها السورية": the bases are in that country (not "قاعدة تركية")
                         frame.places.append((role, nationality))
                         placed_before = True
                 continue
@@ -283,25 +353,45 @@ class MovementReader:
                 continue  # "Turkey sent a convoy", "غادرت روسيا": the state that acts, not a place
             if self._after_border(m, items):
                 continue  # "toward Syria's border with Iraq": a border names no place the convoy reached
+            if placed_before and last_place_end is not None and _OF_PLACE.fullmatch(self.doc.text[last_place_end:m.start]):
+                locator_next = True  # "the Reyhanli district of (southern) Hatay province"
             if locator_next:
-                if placed_before:
+                if placed_before and not self._only_areas(last_placed):
                     continue  # "بريف الحسكة", "northwest of Manbij": only locates the place before
+                if placed_before:  # "مواقع في عمق البادية جنوب مدينة الميادين": the town says more than the desert
+                    frame.places = [pr for pr in frame.places if pr not in last_placed]
+                    attached_role = last_placed[0][0] if last_placed else role
+                    role = attached_role
                 locator_next = False
             attached = role
-            if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION) and \
+            if m.category == PLACE and "ب" in m.prefix and attached in (None, ORIGIN, DESTINATION, "modifier") and \
                     not self._coordinated(m):
-                attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
+                if placed_before and last_role in (ORIGIN, DESTINATION) and \
+                        self.ctx.place(self.ctx.broad_alternative(refs[0]).place_id).place_kind == "point" and \
+                        any(self.ctx.place(r.place_id).place_kind == "point" for _, r in last_placed):
+                    continue  # "في بلدة قوقفين بجبل الزاوية": the mountain only locates the village
+                if attached != "modifier":
+                    attached = "modifier" if last_role in (ORIGIN, DESTINATION) else "in"
             if self._coordinated(m) and last_role:
                 attached = last_role
             if attached == "skip" or in_clause_break or self._names_a_border(m):
                 continue  # inside a relative clause ("التي تكشف سهل الغاب"), or "Syria's border with Iraq"
             final = self._final_role(attached, frame.direction, last_role)
+            last_placed = []
             for ref in refs:
                 if attached == "modifier":
                     ref = self.ctx.broad_alternative(ref)
                 frame.places.append((final, ref))
+                last_placed.append((final, ref))
             last_role, placed_before, last_place_end = final, True, m.end
             keep_role = False
+
+    def _opens_report(self, verb: Mention) -> bool:
+        """A reporting verb followed by what it reports ("مشيراً إلى أن", "adding that")."""
+        return any(w in self.doc.morph.complementizers for w in self.doc.text[verb.end:verb.end + 20].split()[:2])
+
+    def _only_areas(self, placed: list[tuple[str, PlaceRef]]) -> bool:
+        return bool(placed) and all(_is_area(self.ctx.place(ref.place_id)) for _, ref in placed)
 
     def _names_the_actor(self, place: Mention, items: list[Mention]) -> bool:
         """A name that is also an actor (Russia, تركيا), with no preposition before it."""
@@ -347,7 +437,7 @@ class MovementReader:
 
     @staticmethod
     def _final_role(role: str | None, direction: str, last_role: str | None) -> str:
-        if role in (ORIGIN, DESTINATION, VIA):
+        if role in (ORIGIN, DESTINATION, VIA, LOCATION):
             return role
         if role == "modifier" and last_role in (ORIGIN, DESTINATION):
             return last_role
@@ -371,6 +461,12 @@ class MovementReader:
         for i, trigger in enumerate(triggers):
             clause_start = triggers[i - 1].end if i else sentence.start
             clause_end = triggers[i + 1].start if i + 1 < len(triggers) else sentence.end
+            if i + 1 < len(triggers) and not self.doc.morph.verb_first:
+                # "planes took off from X, while a convoy of 25 vehicles left": the next clause's subject
+                # comes before its verb
+                join = self._joiner_before(trigger.end, triggers[i + 1])
+                clause_end = join if join is not None else clause_end
+            clause_end = self._coordinated_clause_after(trigger, clause_end)
             window_start = sentence.start if i == 0 else self._clause_start(clause_start, trigger)
             # the noun object of a denied or planned verb is governed too ("قد ترسل تركيا تعزيزات")
             object_of_governed = governed_before and trigger.feature("pos") == "noun" and window_start == trigger.start
@@ -378,7 +474,7 @@ class MovementReader:
             if governed_before or self._civilian(trigger, items, (window_start, clause_end)):
                 continue
             frame = self._frame(trigger, sentence, items, (window_start, clause_end), frames[-1] if frames else None)
-            if frames and self._continues(trigger):
+            if frames and self._continues(trigger, triggers[i - 1]):
                 self._merge(frames[-1], frame)  # "abandoned their bases ..., driving off toward ..."
                 continue
             if frames and self._purpose(trigger):
@@ -389,15 +485,114 @@ class MovementReader:
             frames.append(frame)
         self._share_subject(frames, triggers, items)
         frames = self._join_placeless(frames)
+        frames = self._join_halves(frames)
+        frames = self._type_from_noun(frames)
         self._reverse_trips(frames)
+        self._share_origin(frames)
         return self._split_joint(frames, sentence, items)
+
+    def _join_halves(self, frames: list[Frame]) -> list[Frame]:
+        """"reached Reyhanli after setting off from Kirikhan": a subordinate clause that tells where the same
+        convoy came from (or went) completes the main clause's movement."""
+        joined: list[Frame] = []
+        for frame in frames:
+            main = next((f for f in reversed(joined) if self._halves(f, frame)), None)
+            if main is None:
+                joined.append(frame)
+            else:
+                self._merge(main, frame)
+                main.movement_type = main.trigger.value if main.trigger.value != "other" else frame.movement_type
+        return joined
+
+    def _halves(self, main: Frame, sub: Frame) -> bool:
+        if main.actor and sub.actor and _family(main.actor) != _family(sub.actor):
+            return False
+        if not self._opens_subordinate(sub.trigger):
+            return False
+        mo, md, so, sd = main.role_ids(ORIGIN), main.role_ids(DESTINATION), sub.role_ids(ORIGIN), sub.role_ids(DESTINATION)
+        return (md and not mo and so and not sd) or (mo and not md and sd and not so)
+
+    def _opens_subordinate(self, trigger: Mention) -> bool:
+        """The trigger opens a clause of time right after its subordinator ("after setting off", "بعد خروجه")."""
+        return any(c.category == "cues" and c.value == "clause_break" and c.feature("time") and
+                   c.end <= trigger.start and self.doc.tokens_between(c.end, trigger.start) == 0
+                   for c in self.doc.near(trigger))
+
+    def _type_from_noun(self, frames: list[Frame]) -> list[Frame]:
+        """"crossed from Syria into Iraq ..., part of the pullout", "crossed into Iraq ... as troops continued
+        their withdrawal from northeast Syria": a crossing, open in type, is the movement the sentence names
+        with a typed noun, for the same force and places that agree."""
+        kept = list(frames)
+        for frame in frames:
+            if frame.movement_type != "other" or frame.trigger.feature("obj") != "via" or frame not in kept:
+                continue
+            for noun in [f for f in kept if f is not frame and f.trigger.feature("pos") == "noun"
+                         and f.movement_type in ("withdrawal", "deployment")]:
+                if noun.actor and frame.actor and _family(noun.actor) != _family(frame.actor):
+                    continue
+                if self._places_agree(noun.role_ids(ORIGIN), frame.role_ids(ORIGIN) or noun.role_ids(ORIGIN)) or \
+                        self._places_agree(frame.role_ids(ORIGIN), noun.role_ids(ORIGIN)):
+                    frame.movement_type = noun.movement_type
+                    noun_places = [(r, ref) for r, ref in noun.places
+                                   if not any(_inside(self.ctx.place(ref.place_id), self.ctx.place(x.place_id))
+                                              for k, x in frame.places if k == r)]
+                    noun.places = noun_places
+                    self._merge(frame, noun)
+                    kept.remove(noun)
+                    break
+        return kept
+
+    def _share_origin(self, frames: list[Frame]) -> None:
+        """"أقلعت الطائرات من المطار ..., فيما غادر رتل بري باتجاه تل تمر": a movement told at the same time
+        ("while", "فيما") with no origin of its own left from where the one before it did."""
+        for before, frame in zip(frames, frames[1:]):
+            if before.actor and frame.actor and _family(before.actor) != _family(frame.actor):
+                continue
+            if frame.role_ids(ORIGIN) or not before.role_ids(ORIGIN) or not self._simultaneous(before.trigger, frame.trigger):
+                continue
+            frame.places = [(ORIGIN, ref) for role, ref in before.places if role == ORIGIN] + frame.places
+            frame.is_new = frame.distinct = True  # another convoy, not a retelling of the first
+
+    def _joiner_before(self, start: int, trigger: Mention) -> int | None:
+        """Where the clause of a later verb starts when its subject is before it: a "while"/time word or a
+        joined clause between the two verbs."""
+        for c in self.doc.within(self.doc.mentions, start, trigger.start):
+            if c.category == "cues" and c.value == "clause_break" and (c.feature("while") or c.feature("time")):
+                return c.start
+        return None
+
+    def _coordinated_clause_after(self, trigger: Mention, end: int) -> int:
+        """Where the trigger's clause ends before ``end``: at a semicolon, or at a comma followed by a new
+        clause -- a joined word that names nothing we know, i.e. a verb ("، وحوّلته إلى قاعدة تضم مروحيات"),
+        or "and" + a new subject ("..., and U.S. aircraft then destroyed the ammunition")."""
+        text = self.doc.text
+        semicolon = text.find(";", trigger.end, end)
+        if semicolon != -1:
+            end = semicolon
+        morph = self.doc.morph
+        for comma in _CLAUSE_COMMA.finditer(text, trigger.end, end):
+            word = _NEXT_WORD.match(text, comma.end())
+            if word is None:
+                continue
+            w, at = word.group(1), word.start(1)
+            known = [m for m in self.doc.within(self.doc.mentions, at, at + len(w) + 1) if m.start == at]
+            if morph.verb_first and len(w) > 3 and w[0] in morph.coordinator_proclitics and not known and \
+                    not self.doc.within(self.doc.quantities, at, at + len(w)):
+                return comma.start()
+            if not morph.verb_first and w in morph.clause_joiners:
+                after = _NEXT_WORD.match(text, word.end())
+                nxt = [m for m in self.doc.mentions if after and m.start == after.start(1)]
+                if any(m.category == "actors" for m in nxt):
+                    return comma.start()
+        return end
 
     def _join_placeless(self, frames: list[Frame]) -> list[Frame]:
         """A trigger with no place of its own tells the movement of the sentence's trigger next to it
         ("عدة رحلات ... أقلعت من قاعدة حميميم", "deployed radar ... and deployed Bradleys to ...")."""
         joined: list[Frame] = []
         for frame in frames:
-            partner = next((before for before in reversed(joined) if (not before.places or not frame.places)
+            partner = None if frame.is_new else next((before for before in reversed(joined) if (not before.places or not frame.places)
+                            and not (frame.direction == "return" and before.direction == "out")  # "withdrew ..., but returned"
                             and _types_compatible(before.movement_type, frame.movement_type)
                             and (not before.actor or not frame.actor
                                  or _family(before.actor) == _family(frame.actor))), None)
@@ -441,7 +636,8 @@ class MovementReader:
         )
         clause_items = [m for m in items if window[0] <= m.start < window[1]]
         self._assign_roles(frame, clause_items, trigger)
-        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)]
+        clause_items = [m for m in clause_items if not self._inside_closed_clause(m, clause_items, trigger)
+                        and not self._after_hypothetical(m, clause_items, trigger)]
         for m in clause_items:
             if m.category == "assets" and not self._counts_a_force(m, clause_items) and not self._casualties(m, items):
                 slot = self._asset(m)
@@ -452,6 +648,8 @@ class MovementReader:
                 frame.is_new = True
             elif m.category == "cues" and m.value == "anaphor" and self._points_at_movement(m, clause_items):
                 frame.anaphoric = True
+            elif m.category == "cues" and m.value == "by_air":
+                frame.by_air = True
         for m in clause_items:
             if m.category == "actors" and m.feature("kind") == "force" and not self._counts_a_force(m, clause_items) \
                     and not self.ctx.describes_an_asset(m) and not self._casualties(m, items):
@@ -459,6 +657,9 @@ class MovementReader:
                 if q is not None and "troops" not in frame.assets:
                     text = self.doc.original_span(m.start, m.end)[2]
                     frame.assets["troops"] = AssetSlot("troops", q.value, q.value_min, q.value_max, q.qualifier, text)
+        if is_force and actor_mention is not None and not trigger.feature("causative") and \
+                self.ctx.relative_antecedent(trigger, sentence) is actor_mention:
+            frame.force_moved = True  # "القوات الروسية التي انتشرت في مطار القامشلي"
         if self._forces_moved(trigger, clause_items):
             frame.force_moved = True
             frame.assets.setdefault("troops", AssetSlot("troops", None, None, None, "vague", ""))
@@ -473,6 +674,10 @@ class MovementReader:
         """"a United Nations aid convoy", "غادرت عشرات العائلات", "قافلة مساعدات": civilians or aid moving."""
         movers = [trigger] + [m for m in items if window[0] <= m.start < window[1] and
                               (m.category == "assets" or (m.category == "triggers" and m.feature("convoy")))]
+        if any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
+               any(q.end <= c.start and self.doc.tokens_between(q.end, c.start) <= 1
+                   for q in self.doc.within(self.doc.quantities, window[0], c.start)) for c in items):
+            return True  # "نقلت القوات 150 من معتقلي داعش": what is counted and moved are detainees
         return any(c.category == "cues" and c.value == "civilian" and window[0] <= c.start < window[1] and
                    any(self.ctx.gap(c, mover) <= 2 for mover in movers) for c in items)
 
@@ -514,13 +719,20 @@ class MovementReader:
                    for m in items)
 
     def _forces_moved(self, trigger: Mention, items: list[Mention]) -> bool:
-        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object."""
+        """"سحبت ... عدداً كبيراً من قواتها", "withdrew its forces", "نقلت لواءين": forces as the verb's object;
+        "Smaller contingents were also withdrawn": the subject of a passive."""
+        for m in items:
+            if m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.end <= trigger.start and \
+                    _PASSIVE.fullmatch(self.doc.text[m.end:trigger.start]):
+                return True
         for m in items:
             if not (m.category == "cues" and m.value == "troop_noun" and m.feature("object") and m.start >= trigger.end
                     and self.doc.tokens_between(trigger.end, m.start) <= OBJECT_WINDOW):
                 continue
             if any(a.category == "actors" and a.start <= m.start < a.end for a in items):
                 continue  # part of a force's name ("قوات سوريا الديمقراطية")
+            if "ل" in m.prefix:
+                continue  # "رتل عسكري جديد لقوات التحالف": whose convoy it is, not what moved
             before = [c for c in items if c.end <= m.start and self.doc.tokens_between(c.end, m.start) == 0]
             if any(c.category == "cues" and c.value in PREP_ROLES and c.value != "prep_origin" for c in before):
                 continue  # "إلى قواتها": where it went, not what moved
@@ -542,9 +754,23 @@ class MovementReader:
                                c.end <= k.start < m.start for k in items)
         return False
 
-    def _continues(self, trigger: Mention) -> bool:
-        """A bare motion verb after another trigger goes on telling the same movement."""
-        return trigger.value == "other" and trigger.feature("dir") == "move" and not trigger.feature("convoy")
+    def _after_hypothetical(self, m: Mention, items: list[Mention], trigger: Mention) -> bool:
+        """"دخل رتل ... بهدف المساعدة في نقل ما تبقى من معدات": what a purpose or plan after the trigger
+        names, up to the next comma, is not what moved."""
+        return any(c.category == "cues" and c.value == "modal" and not c.feature("scope") and trigger.end <= c.start
+                   and c.end <= m.start and not self.doc.clause_comma(c.end, m.start) for c in items)
+
+    def _continues(self, trigger: Mention, previous: Mention) -> bool:
+        """A bare motion verb after another trigger goes on telling the same movement ("سحبت ... قواتها من
+        ريف حمص، ونقلت معظمها إلى حميميم"); a transfer told in a clause of its own ("فيما نُقل جزء من المعدات
+        جواً إلى الكويت", "while ...") is another movement."""
+        if trigger.value != "other" or trigger.feature("dir") != "move" or trigger.feature("convoy"):
+            return False
+        breaks = [c for c in self.doc.within(self.doc.mentions, previous.end, trigger.start)
+                  if c.category == "cues" and c.value == "clause_break"]
+        if any(c.feature("while") for c in breaks):
+            return False  # "..., while a convoy of thirty armoured vehicles drove north": another movement
+        return not trigger.feature("causative") or not breaks
 
     def _purpose(self, trigger: Mention) -> bool:
         """"deployed X to bolster troops", "استخدمت طائرات لنقل": an infinitive of purpose of the movement before."""
@@ -583,6 +809,10 @@ class MovementReader:
                 slot = self._asset(m)
                 frame.assets.setdefault(slot.asset_type, slot)
 
+    def _simultaneous(self, first: Mention, second: Mention) -> bool:
+        return any(c.category == "cues" and c.value == "clause_break" and c.feature("while") and
+                   first.end <= c.start < second.start for c in self.doc.within(self.doc.mentions, first.end, second.start))
+
     def _reverse_trips(self, frames: list[Frame]) -> None:
         """"arrived in X ... only to be withdrawn", "وصل إلى X ثم عاد": leaving from where it had arrived."""
         for before, frame in zip(frames, frames[1:]):
@@ -590,6 +820,12 @@ class MovementReader:
                 continue  # another force left ("fighters moved in after the Russian police left")
             if frame.direction in ("out", "return") and not frame.role_ids(ORIGIN) and before.direction != "out":
                 frame.places += [(ORIGIN, ref) for role, ref in before.places if role == DESTINATION]
+            elif frame.direction == "return" and before.direction == "out" and not frame.places:
+                frame.places += [(DESTINATION, ref) for role, ref in before.places if role == ORIGIN]
+                frame.movement_type, frame.back_in = "deployment", True  # "withdrew from Iraq in 2011, but returned in 2014"
+                frame.force_moved = frame.force_moved or before.force_moved  # the same forces went back
+                for asset_type, slot in before.assets.items():
+                    frame.assets.setdefault(asset_type, replace(slot))
 
     def _points_at_movement(self, anaphor: Mention, items: list[Mention]) -> bool:
         """"هذه المراكب", "هذه القوات", "the convoy": a demonstrative right before what moved."""
@@ -634,17 +870,40 @@ class MovementReader:
                 else:
                     frames.append(frame)
         kept: list[Frame] = []
+        told: Frame | None = None  # the movement told just before, kept or not ("واصل الجيش التركي، الثلاثاء،
+        # إرسال تعزيزات إلى الحدود" gives its day to the convoys the next sentences detail)
         for frame in frames:
             self._settle_type(frame, final=True)
             self._finish(frame)
+            twin = next((k for k in kept if self._retold(k, frame)), None) if self._substantial(frame) else None
+            if twin is not None:
+                self._merge(twin, frame)  # a key-points line and the paragraph that tells the same movement
+                continue
             if self._substantial(frame):
-                if frame.date is None and kept and frame.sentences[0] - kept[-1].sentences[-1] <= NEXT_SENTENCE \
-                        and frame.source in (None, kept[-1].source):
+                if frame.date is None and told is not None and told.date is not None and \
+                        frame.sentences[0] - told.sentences[-1] <= NEXT_SENTENCE and \
+                        (frame.source in (None, told.source) or (told.source is None and told not in kept)):
                     # told right after a dated movement with no date of its own ("وتزامن ذلك مع ..."), by the
                     # same source: another source's report may be of another time
-                    frame.date, frame.date_is_report = kept[-1].date, kept[-1].date_is_report
+                    frame.date, frame.date_is_report = told.date, told.date_is_report
                 kept.append(frame)
+            if frame.date is not None or self._substantial(frame):
+                told = frame
         return kept
+
+    def _retold(self, first: Frame, later: Frame) -> bool:
+        """Whether a later frame, anywhere in the article, tells the same movement again: the same force,
+        the same origins and destinations (a specific place among them) and no other day."""
+        if first.actor and later.actor and _family(first.actor) != _family(later.actor):
+            return False
+        if later.distinct or first.distinct or later.is_new or not (_types_compatible(first.movement_type, later.movement_type) or
+                                "other" in (first.trigger.value, later.trigger.value)):
+            return False  # (a move open in type, "transferred from A to B", is whatever the other telling says)
+        if first.role_ids(ORIGIN) != later.role_ids(ORIGIN) or first.role_ids(DESTINATION) != later.role_ids(DESTINATION):
+            return False
+        if not later.has_point_place(self.ctx) or not (later.role_ids(ORIGIN) or later.role_ids(DESTINATION)):
+            return False
+        return first.date is None or later.date is None or first.date.date == later.date.date
 
     def _earlier_telling(self, frames: list[Frame], frame: Frame) -> Frame | None:
         """The frame told just before that ``frame`` continues or retells, if any."""
@@ -669,10 +928,16 @@ class MovementReader:
     def _substantial(self, frame: Frame) -> bool:
         """Enough to be a movement: a specific place, or an area with something that moved,
         or no place but equipment counted."""
+        if frame.trigger.feature("convoy") and not frame.assets and any(
+                q.value is not None and q.value >= 2 and q.end <= frame.trigger.start and
+                self.doc.tokens_between(q.end, frame.trigger.start) == 0 for q in self.doc.quantities):
+            return False  # "حركة ثلاثة أرتال عسكرية", "three convoys": a list of movements told next, not one
         if frame.has_point_place(self.ctx):
             return True
         if frame.trigger.feature("needs_place") and not frame.places:
             return False
+        if frame.trigger.feature("needs_point"):
+            return False  # "انتشار القوات في سوريا" is a presence; only "انتشار ... في بلدة X" moved (above)
         moved = [a for a in frame.assets.values() if a.asset_type != "troops" or a.count is not None]
         if frame.places:
             return bool(moved) or frame.force_moved
@@ -681,7 +946,7 @@ class MovementReader:
     def _settle_type(self, frame: Frame, final: bool = False) -> None:
         """The movement type from the places when the trigger leaves it open ("نقل", "convoy"); a frame
         with no place yet stays open (its next sentence may tell where it went) until ``final``."""
-        if frame.direction == "return" and not frame.role_ids(ORIGIN):
+        if frame.direction == "return" and not frame.role_ids(ORIGIN) and not frame.back_in:
             frame.movement_type = "withdrawal"
         if frame.movement_type == "other" and (frame.places or final):
             origins = [self.ctx.place(r.place_id) for role, r in frame.places if role == ORIGIN]
@@ -692,13 +957,16 @@ class MovementReader:
                 frame.movement_type = "deployment" if destinations else "withdrawal"
             else:
                 frame.movement_type = "deployment" if frame.direction in ("in", "move") else "withdrawal"
-        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy)
-        if set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES and \
+        # carried by aircraft: a cargo plane landing, helicopters ferrying equipment (not a truck convoy),
+        # or anything moved "by air" ("نُقل جزء من المعدات جواً")
+        if (frame.by_air or set(frame.assets) & AIRCRAFT and not set(frame.assets) & GROUND_VEHICLES) and \
                 frame.movement_type in ("deployment", "withdrawal"):
             frame.movement_type = "airlift"
 
     def _same_movement(self, previous: Frame, frame: Frame) -> bool:
         """Whether ``frame`` continues or retells ``previous``."""
+        if frame.distinct or previous.distinct:
+            return False
         same_sentence = frame.sentences[0] == previous.sentences[-1]
         if frame.anaphoric and frame.trigger.value in ("other", previous.movement_type):
             return True  # "the departing troops were relocating to Jordan", "نقل هذه القوات نحو أربيل"
@@ -706,10 +974,16 @@ class MovementReader:
             return False
         prev_o, prev_d = previous.role_ids(ORIGIN), previous.role_ids(DESTINATION)
         o, d = frame.role_ids(ORIGIN), frame.role_ids(DESTINATION)
-        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type):
+        # "arrived at al-Qaim" then "moved from Jurf al-Sakhar towards al-Qaim": a move open in type, to or from the
+        # same place, is the same movement
+        open_type = "other" in (previous.trigger.value, frame.trigger.value) and bool(
+            frame.role_ids(ORIGIN) & previous.role_ids(ORIGIN) or frame.role_ids(DESTINATION) & previous.role_ids(DESTINATION))
+        if previous.movement_type != frame.movement_type and "other" not in (previous.movement_type, frame.movement_type) \
+                and not open_type:
             # a plane landing with the reinforcements just told, at the same place
             compatible = _types_compatible(previous.movement_type, frame.movement_type)
-            if not (compatible and ((o & prev_o) or (d & prev_d) or (same_sentence and not frame.places))):
+            if not (compatible and (self._same_or_within_area(prev_o, o) or self._same_or_within_area(prev_d, d) or
+                                    (same_sentence and not frame.places))):
                 return False
         if frame.is_new:
             return bool(o or d) and o == prev_o and d == prev_d
@@ -724,8 +998,11 @@ class MovementReader:
         if self._places_agree(prev_o, o) and self._places_agree(prev_d, d) and \
                 (self._places_meet(prev_o, o) or self._places_meet(prev_d, d)):
             return True
-        # complementary halves told in one sentence: "took off from X and landed in Y"
-        return same_sentence and not (o & prev_o) and (bool(o) != bool(d)) and \
+        # complementary halves told in one sentence ("took off from X and landed in Y"), or in the next one
+        # on the same day ("بدأ ... أمس بإخلاء نقطة مورك" then "خرج عدد منها مساءً باتجاه جبل الزاوية")
+        same_day = frame.date is not None and previous.date is not None and frame.date.date == previous.date.date \
+            and not frame.date_is_report and not previous.date_is_report
+        return (same_sentence or same_day) and not (o & prev_o) and (bool(o) != bool(d)) and \
             (bool(prev_o) != bool(prev_d)) and bool(o) != bool(prev_o)
 
     def _places_meet(self, told: set[str], new: set[str]) -> bool:
@@ -741,10 +1018,22 @@ class MovementReader:
         new_places = [self.ctx.place(x) for x in new]
         if all(any(_inside(n, t) for t in told_places) for n in new_places):
             return True
-        if any(t.place_kind == "admin1" and _inside(t, n) for t in told_places for n in new_places):
-            return True
+        if any((t.place_kind == "admin1" or _is_area(t)) and _inside(t, n) for t in told_places for n in new_places):
+            return True  # "to an airport in northeastern Syria" then "at the airport of Qamishli"
         return all(_is_area(p) for p in told_places + new_places) and \
             len({p.country_code for p in told_places + new_places}) == 1
+
+    def _same_or_within_area(self, told: set[str], new: set[str]) -> bool:
+        """A shared place, or one side only a broad region around the other ("deployed helicopters to an
+        airport in northeastern Syria" then "landing at the airport of Qamishli")."""
+        if told & new:
+            return True
+        if not told or not new:
+            return False
+        told_places = [self.ctx.place(x) for x in told]
+        new_places = [self.ctx.place(x) for x in new]
+        return (all(_is_area(t) for t in told_places) and all(any(_inside(t, n) for t in told_places) for n in new_places)) \
+            or (all(_is_area(n) for n in new_places) and all(any(_inside(n, t) for n in new_places) for t in told_places))
 
     def _places_agree(self, told: set[str], new: set[str]) -> bool:
         """No contradiction in a role: one side is silent, or the two meet."""
@@ -774,8 +1063,10 @@ class MovementReader:
         into.force_moved = into.force_moved or frame.force_moved
         into.joint = into.joint or frame.joint
         into.definite = into.definite or frame.definite
-        if into.movement_type == "other" or (into.movement_type == "deployment" and frame.movement_type == "airlift"):
-            into.movement_type = frame.movement_type
+        into.by_air = into.by_air or frame.by_air
+        if into.movement_type == "other" or (into.movement_type in ("deployment", "withdrawal") and
+                                             frame.movement_type == "airlift"):
+            into.movement_type = frame.movement_type  # "handed over the base ...; troops were flown out of it"
         into.sentences.extend(s for s in frame.sentences if s not in into.sentences)
 
     def _finish(self, frame: Frame) -> None:
@@ -814,7 +1105,8 @@ class MovementReader:
             return False
         broad = self.ctx.place(self.ctx.broad_alternative(ref).place_id)
         return broad.place_id != ref.place_id and any(
-            _inside(broad, other) for other in places if other.place_id not in ref.mention.place_ids)
+            _inside(broad, other) for other in places if other.place_id not in ref.mention.place_ids
+            and other.place_id != ref.place_id)
 
 
 def _types_compatible(a: str, b: str) -> bool:

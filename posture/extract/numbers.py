@@ -134,8 +134,9 @@ class _Scanner:
             return True  # M4 (while ب2000 and الـ900 are counts)
         if i + 1 < len(t) and t.gap(i + 1) == "" and not t.is_digits(i + 1):
             return True  # 30th, 1990s
-        if t.word(i - 1) in self.w.kind("not_count_before") and t.gap(i).strip() in ("", "."):
-            return True
+        if i > 0 and t.gap(i).strip() in ("", ".") and \
+                any(form in self.w.kind("not_count_before") for form, _ in t.forms(i - 1)):
+            return True  # اللواء 46, واللواء 46: a label
         return self._ratio_after(end, i + 1)
 
     def _ratio_after(self, end: int, nxt: int) -> bool:

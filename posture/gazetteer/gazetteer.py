@@ -146,6 +146,14 @@ class Gazetteer:
                     if len(variant) >= MIN_FORM_LENGTH and variant not in ignored:
                         by_form.setdefault(variant, set()).add(place.place_id)
         self._ids_by_form = {form: tuple(sorted(ids)) for form, ids in sorted(by_form.items())}
+        # ordinary words that are also names: matched only where the sentence says a place comes
+        common: dict[str, set[str]] = {}
+        for place in self.places.values():
+            for form in place.aliases:
+                for variant in spelling_variants(fold(form)):
+                    if len(variant) >= MIN_FORM_LENGTH and variant in ignored:
+                        common.setdefault(variant, set()).add(place.place_id)
+        self._ids_by_common_form = {form: tuple(sorted(ids)) for form, ids in sorted(common.items())}
         self._admin1_rows = {p.admin1: p for p in self.places.values() if p.place_kind == "admin1" and p.admin1}
         self._country_rows = {p.country_code: p for p in self.places.values() if p.place_kind == "country"}
         # Every spelling of a governorate (its row's names and aliases) -> canonical name.
@@ -173,6 +181,11 @@ class Gazetteer:
     def surface_forms(self) -> list[tuple[str, str]]:
         """(folded form, place_id) for every matchable form, sorted by form then id."""
         return [(form, pid) for form, ids in self._ids_by_form.items() for pid in ids]
+
+    def common_word_forms(self) -> list[tuple[str, str]]:
+        """(folded form, place_id) for names that are also ordinary words (القائم, الباب): the extractor
+        reads them as places only right after a preposition of direction or a plural place noun."""
+        return [(form, pid) for form, ids in self._ids_by_common_form.items() for pid in ids]
 
     def by_folded_name(self, folded: str) -> list[Place]:
         """Every place a folded form can mean (several for an ambiguous name), sorted by id."""
