@@ -64,6 +64,11 @@ LINK_OUTPUTS = (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, 
 LINKING_STEP = "link_movement_events"
 
 
+def linking_inputs_fingerprint(con, rules) -> str:
+    """What linking is a function of: its input tables' rows, the posture code and every rule."""
+    return tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), rules.canonical())
+
+
 @dg.multi_asset(
     # written here, not through the IO manager: when neither the inputs nor the last outputs changed,
     # nothing is read or written, and the fingerprint of the outputs is taken once they are stored
@@ -76,7 +81,7 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
     with duckdb.get_connection() as con:
         # linking is a function of its input tables and rules: the same inputs, and outputs left as
         # that linking wrote them, give the same events without linking again
-        inputs = tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), repr(rules))
+        inputs = linking_inputs_fingerprint(con, rules)
         reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
         if not reused:
             staged = {table.name: read_table(con, STAGING, table) for table in LINK_INPUTS}

@@ -316,7 +316,7 @@ def suite_fingerprint(suite: Suite, query: str, parameters: dict[str, Any] | Non
     """Everything besides the rows that a validation's outcome depends on."""
     text = json.dumps({"suite": suite.raw, "query": query, "parameters": _expectation_parameters(parameters),
                        "code": code_version(), "great_expectations": version("great_expectations"),
-                       "duckdb": duckdb.__version__}, sort_keys=True, default=str)
+                       "pandas": version("pandas"), "duckdb": duckdb.__version__}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -16,14 +16,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = (),
-                    instance: dg.DagsterInstance | None = None, **settings: object) -> dg.ExecuteInProcessResult:
+                    instance: dg.DagsterInstance | None = None, linking: LinkingSettings | None = None,
+                    **settings: object) -> dg.ExecuteInProcessResult:
     """``settings`` are further PostureSettings fields (lake_catalog, max_shrink_percent, ...)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     database = str(warehouse)
     resources = {
         "settings": PostureSettings(inbox=str(inbox), warehouse=database,
                                     extra_gazetteers=":".join(str(g) for g in gazetteers), **settings),
-        "linking": LinkingSettings(),
+        "linking": linking or LinkingSettings(),
         "io_manager": StagingIOManager(database=database),
         "duckdb": WarehouseResource(database=database),
     }

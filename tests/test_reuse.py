@@ -8,6 +8,8 @@ Linking is skipped only when its input tables and its last outputs are unchanged
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -15,11 +17,12 @@ import pytest
 
 from posture import code_version
 from posture.release import RELEASE_FINGERPRINTS, publish_release, staged_fingerprint
-from posture.validation import VALIDATION_CACHE, load_suites, validate_suite, validate_suite_cached
+from posture.validation import VALIDATION_CACHE, load_suites, render_query, validate_suite, validate_suite_cached
 from posture.visual.chart_cache import cached_png, chart_key
 from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint
 from tests.conftest import SAMPLE
-from tests.pipeline_runs import materialize_all
+from pipelines.resources import LinkingSettings
+from tests.pipeline_runs import materialize_all, posture_env
 
 SUITES = {suite.check_id: suite for suite in load_suites()}
 PARAMETERS = {"max_shrink_fraction": 0.5}
@@ -176,3 +179,44 @@ def test_linking_runs_again_only_when_its_inputs_or_outputs_changed(sample_inbox
     # a new input article: linked again
     shutil.copy(SAMPLE.parent.parent / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", sample_inbox)
     assert _linking_run(materialize_all(sample_inbox, warehouse))[0]
+
+
+def test_a_changed_linking_rule_links_again(sample_inbox, warehouse):
+    assert _linking_run(materialize_all(sample_inbox, warehouse))[0]
+    assert not _linking_run(materialize_all(sample_inbox, warehouse))[0]
+    assert _linking_run(materialize_all(sample_inbox, warehouse, linking=LinkingSettings(window_days=0)))[0]
+    assert not _linking_run(materialize_all(sample_inbox, warehouse, linking=LinkingSettings(window_days=0)))[0]
+
+
+FINGERPRINTS_SCRIPT = """
+import sys, duckdb
+from assets.linking import linking_inputs_fingerprint
+from pipelines.resources import LinkingSettings
+from posture import code_version
+from posture.release import staged_fingerprint
+from posture.validation import load_suites, render_query, suite_fingerprint
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    print(linking_inputs_fingerprint(con, LinkingSettings().rules))
+    print(staged_fingerprint(con, "staging", code_version()))
+    for suite in load_suites():
+        print(suite.check_id, suite_fingerprint(suite, render_query(suite, "staging", con), {"max_shrink_fraction": 0.5}))
+"""
+
+
+def test_every_fingerprint_is_the_same_in_another_process(published_warehouse):
+    """Runs are separate processes, each with its own string hash seed: a fingerprint that followed
+    it (a set's repr) would never match the one stored by the run before, and nothing would be reused."""
+    printed = [subprocess.run([sys.executable, "-c", FINGERPRINTS_SCRIPT, str(published_warehouse)], check=True,
+                              capture_output=True, text=True, env=posture_env(PYTHONHASHSEED=seed)).stdout
+               for seed in ("1", "2")]
+    assert printed[0] == printed[1] and len(printed[0].splitlines()) == 2 + len(SUITES)
+
+
+def test_the_articles_suite_leaves_the_bodies_in_duckdb(con):
+    """At 100k articles the bodies are hundreds of MB: the suite validates their lengths instead
+    (the evidence spans are compared with the body in the SQL of the tables that quote it)."""
+    suite = SUITES["articles_unique_and_accounted_for"]
+    frame = con.sql(render_query(suite, STAGING, con)).pl()
+    bodies = con.execute(f"SELECT source_uri, length(body) FROM {STAGING}.articles").fetchall()
+    assert "body" not in frame.columns and sorted(zip(frame["source_uri"], frame["body_length"])) == sorted(bodies)
+    assert validate_suite(con, suite, STAGING, PARAMETERS).success
