@@ -220,9 +220,17 @@ def render_query(suite: Suite, schema: str, con: duckdb.DuckDBPyConnection | Non
 def render_html(result: Any) -> str:
     """GE's own HTML page of a validation result (the page Data Docs shows)."""
     from great_expectations.render.renderer import ValidationResultsPageRenderer
+
+    return _page_view().render(ValidationResultsPageRenderer().render(result))
+
+
+@cache
+def _page_view() -> Any:
+    """One GE page view per process: its Jinja environment compiles the page templates once
+    (a new view per page compiled them for every validation, ~0.5 s each)."""
     from great_expectations.render.view import DefaultJinjaPageView
 
-    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
+    return DefaultJinjaPageView()
 
 
 @cache
