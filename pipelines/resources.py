@@ -20,7 +20,7 @@ from dagster_duckdb import DuckDBIOManager, DuckDBResource
 
 from posture.linking.rules import LinkingRules
 from posture.schema import TABLES
-from posture.warehouse import WarehouseLayout, read_table, write_table
+from posture.warehouse import WarehouseLayout, read_table, replace_table_if_changed
 
 
 class PostureSettings(dg.ConfigurableResource):
@@ -81,7 +81,8 @@ class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
     """Stores Polars frames as tables typed by ``posture.schema`` (created even when empty)."""
 
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pl.DataFrame, connection):
-        write_table(connection, table_slice.schema, TABLES[table_slice.table], obj)
+        # an unchanged table (a re-run with nothing new) is left as it is: same rows, no write
+        replace_table_if_changed(connection, table_slice.schema, TABLES[table_slice.table], obj)
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pl.DataFrame:
         return read_table(connection, table_slice.schema, TABLES[table_slice.table])

@@ -120,6 +120,32 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")
 
 
+def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> bool:
+    """``write_table``, unless ``schema.table`` already has the contract's columns (names, types,
+    nullability) and exactly these rows: then nothing is written. Whether it wrote.
+
+    The rows are compared by content fingerprint, the frame's values cast to the column types as
+    an insert would cast them; a re-run that stages what it staged before rewrites nothing.
+    """
+    expected = [(c.name, c.sql_type, c.nullable) for c in table.columns]
+    stored = con.execute(
+        "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, table.name]).fetchall()
+    if stored == expected:
+        con.register("posture_candidate_rows", frame.select(table.column_names).to_arrow())
+        try:
+            casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in table.columns)
+            columns = ", ".join(f'"{c}"' for c in table.column_names)
+            same = content_fingerprint(con, f"SELECT {casts} FROM posture_candidate_rows") == \
+                content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+        finally:
+            con.unregister("posture_candidate_rows")
+        if same:
+            return False
+    write_table(con, schema, table, frame)
+    return True
+
+
 def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit: int | None = None) -> pl.DataFrame:
     """``schema.table`` as a typed frame sorted by key, then by every other column.
 

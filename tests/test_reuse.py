@@ -13,13 +13,15 @@ import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from posture import code_version
 from posture.release import RELEASE_FINGERPRINTS, publish_release, staged_fingerprint
 from posture.validation import VALIDATION_CACHE, load_suites, render_query, validate_suite, validate_suite_cached
 from posture.visual.chart_cache import cached_png, chart_key
-from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint
+from posture.schema import TABLES
+from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint, read_table, replace_table_if_changed
 from tests.conftest import SAMPLE
 from pipelines.resources import LinkingSettings
 from tests.pipeline_runs import materialize_all, posture_env
@@ -220,3 +222,25 @@ def test_the_articles_suite_leaves_the_bodies_in_duckdb(con):
     bodies = con.execute(f"SELECT source_uri, length(body) FROM {STAGING}.articles").fetchall()
     assert "body" not in frame.columns and sorted(zip(frame["source_uri"], frame["body_length"])) == sorted(bodies)
     assert validate_suite(con, suite, STAGING, PARAMETERS).success
+
+
+def test_a_staged_table_is_written_again_only_when_its_rows_or_columns_changed(con):
+    places = TABLES["places"]
+    frame = read_table(con, STAGING, places)
+    assert not replace_table_if_changed(con, STAGING, places, frame)
+    assert not replace_table_if_changed(con, STAGING, places, frame.reverse())  # order is no change
+
+    first = frame["place_id"].min()
+    corrected = frame.with_columns(name_en=pl.when(pl.col("place_id") == first).then(pl.col("name_en") + " (corrected)")
+                                   .otherwise(pl.col("name_en")))
+    assert replace_table_if_changed(con, STAGING, places, corrected)
+    assert read_table(con, STAGING, places).equals(corrected)
+    assert replace_table_if_changed(con, STAGING, places, frame.head(frame.height - 1))
+    assert read_table(con, STAGING, places).height == frame.height - 1
+
+    # the same values in a column of another type than the contract's: rewritten with the contract's type
+    replace_table_if_changed(con, STAGING, places, frame)
+    con.execute(f"ALTER TABLE {STAGING}.places ALTER lat TYPE VARCHAR")
+    assert replace_table_if_changed(con, STAGING, places, frame)
+    assert con.execute("SELECT data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = 'places' "
+                       "AND column_name = 'lat'", [STAGING]).fetchone() == ("DOUBLE",)
