@@ -15,8 +15,9 @@ import dagster as dg
 import duckdb
 import polars as pl
 from pydantic import PrivateAttr
-from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager, DuckDBResource
+from dagster_duckdb.io_manager import DuckDbClient
 
 from posture.linking.rules import LinkingRules
 from posture.schema import TABLES
@@ -92,8 +93,22 @@ class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
         return [pl.DataFrame]
 
 
+class _WholeTableClient(DuckDbClient):
+    """dagster-duckdb's client, minus the DELETE of the table before each output: the type handler
+    replaces the whole table itself, or keeps it when its rows are the same (no partitions here)."""
+
+    @staticmethod
+    def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
+        pass
+
+
 class StagingIOManager(DuckDBIOManager):
     """Passes Polars frames between assets through typed tables of the DuckDB warehouse."""
+
+    def create_io_manager(self, context) -> DbIOManager:
+        return DbIOManager(db_client=_WholeTableClient(), database=self.database, schema=self.schema_,
+                           type_handlers=self.type_handlers(), default_load_type=self.default_load_type(),
+                           io_manager_name="DuckDBIOManager")
 
     @staticmethod
     def type_handlers() -> Sequence[DbTypeHandler]:

@@ -244,3 +244,27 @@ def test_a_staged_table_is_written_again_only_when_its_rows_or_columns_changed(c
     assert replace_table_if_changed(con, STAGING, places, frame)
     assert con.execute("SELECT data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = 'places' "
                        "AND column_name = 'lat'", [STAGING]).fetchone() == ("DOUBLE",)
+
+
+def _tables_marked(warehouse: Path) -> set[str]:
+    with duckdb.connect(str(warehouse)) as con:
+        return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
+                                              "AND comment = 'mark'", [STAGING]).fetchall()}
+
+
+def test_a_rerun_with_nothing_new_rewrites_no_staged_table(sample_inbox, warehouse):
+    """A table comment is lost when a table is replaced, and is no part of its rows: it shows which
+    tables a run wrote."""
+    assert materialize_all(sample_inbox, warehouse).success
+    with duckdb.connect(str(warehouse)) as con:
+        for name in ("articles", "places", "movement_reports", "force_levels"):
+            con.execute(f"COMMENT ON TABLE {STAGING}.{name} IS 'mark'")
+    assert materialize_all(sample_inbox, warehouse).success
+    assert _tables_marked(warehouse) == {"articles", "places", "movement_reports", "force_levels"}
+
+    shutil.copy(SAMPLE.parent.parent / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", sample_inbox)
+    assert materialize_all(sample_inbox, warehouse).success
+    assert _tables_marked(warehouse) == {"places"}  # the new article's rows written, the gazetteer not
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute(f"SELECT count(*) FROM {STAGING}.articles").fetchone()[0] == \
+            len([p for p in sample_inbox.iterdir() if p.suffix == ".txt"])
