@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import staging_out, table_metadata
+from assets.metadata import staging_out, staging_spec, stored_table_metadata, table_metadata
 from assets.validation import record_check_result
 from pipelines.resources import LinkingSettings
 from posture.linking.checks import (
@@ -18,15 +18,29 @@ from posture.linking.checks import (
 from posture.linking.events import link_reports
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import build_reports
+from posture import code_version
 from posture.schema import (
+    ARTICLES,
     FORCE_LEVEL_LATEST,
     FORCE_LEVEL_SERIES,
+    MOVEMENT_ASSETS,
     MOVEMENT_EVENT_ASSETS,
     MOVEMENT_EVENT_PLACES,
     MOVEMENT_EVENT_REPORTS,
     MOVEMENT_EVENTS,
+    MOVEMENT_PLACES,
+    MOVEMENT_REPORTS,
+    NEAR_DUPLICATES,
+    PLACES,
 )
-from posture.warehouse import STAGING
+from posture.warehouse import (
+    STAGING,
+    read_table,
+    record_step_fingerprint,
+    step_fingerprint,
+    tables_fingerprint,
+    write_table,
+)
 
 EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
 
@@ -45,34 +59,57 @@ def cluster_size_histogram(sizes: dict[int, int]) -> str:
     return "\n".join(lines)
 
 
+LINK_INPUTS = (MOVEMENT_REPORTS, MOVEMENT_PLACES, MOVEMENT_ASSETS, ARTICLES, PLACES, NEAR_DUPLICATES)
+LINK_OUTPUTS = (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)
+LINKING_STEP = "link_movement_events"
+
+
+def linking_inputs_fingerprint(con, rules) -> str:
+    """What linking is a function of: its input tables' rows, the posture code and every rule."""
+    return tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), rules.canonical())
+
+
 @dg.multi_asset(
-    outs={table.name: staging_out(table) for table in
-          (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)},
-    ins=_staged("movement_reports", "movement_places", "movement_assets", "articles", "places", "near_duplicates"),
-    group_name="linking",
+    # written here, not through the IO manager: when neither the inputs nor the last outputs changed,
+    # nothing is read or written, and the fingerprint of the outputs is taken once they are stored
+    specs=[staging_spec(table, [dg.AssetKey([STAGING, t.name]) for t in LINK_INPUTS], "linking")
+           for table in LINK_OUTPUTS],
 )
-def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, movement_reports: pl.DataFrame,
-                         movement_places: pl.DataFrame, movement_assets: pl.DataFrame, articles: pl.DataFrame,
-                         places: pl.DataFrame, near_duplicates: pl.DataFrame):
+def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSettings, duckdb: DuckDBResource):
     """Merge the movement reports of several articles that describe the same movement into movement events."""
     rules = linking.rules
-    reports = build_reports(movement_reports, movement_places, movement_assets, articles, places, near_duplicates,
-                            rules.generic_sources)
-    linked = link_reports(reports, rules)
-    sizes = dict(linked.cluster_sizes())
-    context.log.info(f"{len(reports)} reports -> {len(linked.events)} events; sizes {sorted(sizes.items())}")
-    for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
-                        (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
-        frame = table.frame(rows)
-        metadata = table_metadata(table, frame)
-        if table is MOVEMENT_EVENTS:
-            metadata.update({
-                "cluster_sizes": dg.MetadataValue.md(cluster_size_histogram(sizes)),
-                "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
-                "corroborated_events": int(frame["corroborated"].sum()) if frame.height else 0,
-                "window_days": rules.window_days,
-            })
-        yield dg.Output(frame, output_name=table.name, metadata=metadata)
+    with duckdb.get_connection() as con:
+        # linking is a function of its input tables and rules: the same inputs, and outputs left as
+        # that linking wrote them, give the same events without linking again
+        inputs = linking_inputs_fingerprint(con, rules)
+        reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
+        if not reused:
+            staged = {table.name: read_table(con, STAGING, table) for table in LINK_INPUTS}
+            reports = build_reports(staged["movement_reports"], staged["movement_places"], staged["movement_assets"],
+                                    staged["articles"], staged["places"], staged["near_duplicates"],
+                                    rules.generic_sources)
+            del staged
+            linked = link_reports(reports, rules)
+            for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                                (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
+                write_table(con, STAGING, table, table.frame(rows))
+            record_step_fingerprint(con, STAGING, LINKING_STEP, tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
+        metadata = {table.name: stored_table_metadata(con, STAGING, table) for table in LINK_OUTPUTS}
+        sizes = dict(con.execute(f"SELECT n_reports, count(*) FROM {STAGING}.{MOVEMENT_EVENTS.name} "
+                                 "GROUP BY n_reports").fetchall())
+        corroborated = con.execute(f"SELECT count(*) FILTER (corroborated) FROM {STAGING}.{MOVEMENT_EVENTS.name}"
+                                   ).fetchone()[0]
+    context.log.info(f"{sum(size * n for size, n in sizes.items())} reports -> {sum(sizes.values())} events; "
+                     f"sizes {sorted(sizes.items())}" + ("; inputs unchanged, not linked again" if reused else ""))
+    metadata[MOVEMENT_EVENTS.name].update({
+        "cluster_sizes": dg.MetadataValue.md(cluster_size_histogram(sizes)),
+        "reports_linked": sum(size * n for size, n in sizes.items() if size > 1),
+        "corroborated_events": corroborated,
+        "window_days": rules.window_days,
+        "linked_again": not reused,
+    })
+    for table in LINK_OUTPUTS:
+        yield dg.MaterializeResult(asset_key=[STAGING, table.name], metadata=metadata[table.name])
 
 
 @dg.multi_asset(

@@ -9,8 +9,9 @@ import dagster as dg
 import polars as pl
 
 from posture.schema import Table
+from posture.warehouse import read_table
 from posture.validation import SuiteOutcome
-from posture.visual.charts import data_uri, render_movement_map, render_troop_timeline
+from posture.visual.chart_cache import cached_png, chart_key, data_uri
 from posture.visual.data import movement_map_data, troop_timeline
 
 PREVIEW_ROWS = 5
@@ -67,32 +68,60 @@ def staging_out(table: Table) -> dg.AssetOut:
     )
 
 
+def staging_spec(table: Table, deps: list[dg.AssetKey], group_name: str) -> dg.AssetSpec:
+    """A table an asset writes to ``staging.<table>`` itself (not through the IO manager)."""
+    return dg.AssetSpec(
+        key=["staging", table.name],
+        description=table.description,
+        metadata={"dagster/column_schema": column_schema(table)},
+        kinds={"duckdb", "polars"},
+        owners=["team:posture"],
+        deps=deps,
+        group_name=group_name,
+    )
+
+
+def stored_table_metadata(con, schema: str, table: Table) -> dict[str, object]:
+    """``table_metadata`` of a stored table, read without loading it: its count and first rows."""
+    return {
+        "dagster/row_count": con.execute(f"SELECT count(*) FROM {schema}.{table.name}").fetchone()[0],
+        "dagster/column_schema": column_schema(table),
+        "preview": dg.MetadataValue.md(markdown_preview(read_table(con, schema, table, limit=PREVIEW_ROWS))),
+    }
+
+
 def image_markdown(png: bytes, alt: str, path: Path) -> dg.MarkdownMetadataValue:
     """The chart inline (a base64 data URI the UI renders) and where the same PNG was written."""
     return dg.MetadataValue.md(f"![{alt}]({data_uri(png)})\n\n`{path}`")
 
 
-def _write_chart(png: bytes, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
-    return path
-
-
 def published_charts(table_name: str, frames: dict[str, pl.DataFrame], charts_dir: Path) -> dict[str, object]:
-    """The movement map on ``movement_reports`` and the troop timeline on ``force_levels``; nothing elsewhere."""
+    """The movement map on ``movement_reports`` and the troop timeline on ``force_levels``; nothing elsewhere.
+
+    Each PNG is drawn again only when its data changed (``posture.visual.chart_cache``); matplotlib
+    is imported only then.
+    """
     if table_name == "movement_reports":
         data = movement_map_data(frames["movement_reports"], frames["movement_places"], frames["places"])
-        png = render_movement_map(data)
-        path = _write_chart(png, charts_dir / "movement_map.png")
+        path = charts_dir / "movement_map.png"
+        png, reused = cached_png(path, chart_key("movement_map", data), lambda: _charts().render_movement_map(data))
         return {"map": image_markdown(png, "movement map", path), "map_file": dg.MetadataValue.path(str(path)),
-                "routes": len(data.routes)}
+                "map_redrawn": not reused, "routes": len(data.routes)}
     if table_name == "force_levels":
         points = troop_timeline(frames["force_levels"], frames["articles"], frames["places"])
-        png = render_troop_timeline(points)
-        path = _write_chart(png, charts_dir / "troop_timeline.png")
+        path = charts_dir / "troop_timeline.png"
+        png, reused = cached_png(path, chart_key("troop_timeline", points),
+                                 lambda: _charts().render_troop_timeline(points))
         return {"timeline": image_markdown(png, "troop numbers timeline", path),
-                "timeline_file": dg.MetadataValue.path(str(path)), "troop_claims": len(points)}
+                "timeline_file": dg.MetadataValue.path(str(path)), "timeline_redrawn": not reused,
+                "troop_claims": len(points)}
     return {}
+
+
+def _charts():
+    from posture.visual import charts  # imports matplotlib (~0.6 s): only when a chart is drawn
+
+    return charts
 
 
 def check_results_markdown(outcome: SuiteOutcome) -> dg.MarkdownMetadataValue:

@@ -7,17 +7,18 @@ from dataclasses import replace
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.metadata import column_schema, markdown_preview, published_charts
+from assets.metadata import PREVIEW_ROWS, column_schema, markdown_preview, published_charts
 from assets.validation import VALIDATION_RESULTS
 from pipelines.resources import PostureSettings
 from posture import code_version
 from posture.release import publish_release
 from posture.release_tools import diff_json, diff_releases, format_diff, release_dir
-from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES
+from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
 from posture.warehouse import PUBLISHED, STAGING, read_table
 
 RELEASE_KEY = dg.AssetKey("dataset_versions")
 DIFF_ROWS_SHOWN = 10  # keyed rows per kind of change in the release's diff metadata
+CHART_TABLES = ("movement_reports", "movement_places", "places", "force_levels")  # with the articles' dates
 
 published_specs = [
     dg.AssetSpec(
@@ -49,7 +50,12 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         checks = {row[0]: {"table": row[1], **json.loads(row[2])} for row in con.execute(
             f"SELECT check_id, table_name, summary FROM {VALIDATION_RESULTS} ORDER BY check_id").fetchall()}
         outcome = publish_release(con, settings.layout, STAGING, code_version(), checks)
-        frames = {t.name: read_table(con, PUBLISHED, t) for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
+        counts = {t.name: con.execute(f"SELECT count(*) FROM {PUBLISHED}.{t.name}").fetchone()[0]
+                  for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
+        previews = {t.name: read_table(con, PUBLISHED, t, limit=PREVIEW_ROWS) for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
+        # the charts' inputs only: not every table, and of the articles only their dates
+        frames = {name: read_table(con, PUBLISHED, TABLES[name]) for name in CHART_TABLES}
+        frames["articles"] = con.execute(f"SELECT article_id, published_date FROM {PUBLISHED}.articles").pl()
     status = "published" if outcome.published else "unchanged"
     diff_md, diff = ("first release", {}) if outcome.published else ("no new release", {})
     if outcome.published and outcome.version > 1:
@@ -63,16 +69,16 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         change = changes.get(table.name)
         yield dg.MaterializeResult(
             asset_key=table.name,
-            metadata={"dagster/row_count": frames[table.name].height, "release": outcome.version,
+            metadata={"dagster/row_count": counts[table.name], "release": outcome.version,
                       **({f"rows_{kind}": change[kind] for kind in ("added", "removed", "changed")}
                          if change else {}),
-                      "preview": dg.MetadataValue.md(markdown_preview(frames[table.name])),
+                      "preview": dg.MetadataValue.md(markdown_preview(previews[table.name])),
                       **published_charts(table.name, frames, settings.layout.root / "charts")},
         )
     yield dg.MaterializeResult(
         asset_key=RELEASE_KEY,
         metadata={
-            "dagster/row_count": frames["dataset_versions"].height,
+            "dagster/row_count": counts["dataset_versions"],
             "release": outcome.version,
             "status": status,
             "content_sha256": outcome.content_sha256,
@@ -82,6 +88,6 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
             "diff_from_previous": dg.MetadataValue.md(diff_md),
             "diff": dg.MetadataValue.json(diff),
             "validation_reports": dg.MetadataValue.path(str(settings.layout.reports_dir / context.run_id)),
-            "preview": dg.MetadataValue.md(markdown_preview(frames["dataset_versions"].drop("checks"))),
+            "preview": dg.MetadataValue.md(markdown_preview(previews["dataset_versions"].drop("checks"))),
         },
     )

@@ -7,14 +7,16 @@ from assets.gazetteer import places
 from assets.ingestion import read_inbox
 from assets.linking import force_level_timelines, link_movement_events, linking_checks
 from assets.release import publish
-from assets.validation import validation_checks
+from assets.validation import build_validation_checks
 from pipelines.jobs import posture_job
 from pipelines.resources import build_resources
 from pipelines.sensors import inbox_sensor
 
+STAGING_STEPS = [read_inbox, places, extract_reports, link_movement_events, force_level_timelines]
+
 defs = dg.Definitions(
-    assets=[read_inbox, places, extract_reports, link_movement_events, force_level_timelines, publish],
-    asset_checks=[*validation_checks, *linking_checks],
+    assets=[*STAGING_STEPS, publish],
+    asset_checks=[*build_validation_checks(STAGING_STEPS), *linking_checks],
     jobs=[posture_job],
     sensors=[inbox_sensor],
     resources=build_resources(),

@@ -12,13 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
-from dagster._core.storage.db_io_manager import DbTypeHandler, TableSlice
+from pydantic import PrivateAttr
+from dagster._core.storage.db_io_manager import DbIOManager, DbTypeHandler, TableSlice
 from dagster_duckdb import DuckDBIOManager, DuckDBResource
+from dagster_duckdb.io_manager import DuckDbClient
 
 from posture.linking.rules import LinkingRules
 from posture.schema import TABLES
-from posture.warehouse import WarehouseLayout, read_table, write_table
+from posture.warehouse import WarehouseLayout, read_table, replace_table_if_changed
 
 
 class PostureSettings(dg.ConfigurableResource):
@@ -79,7 +82,8 @@ class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
     """Stores Polars frames as tables typed by ``posture.schema`` (created even when empty)."""
 
     def handle_output(self, context: dg.OutputContext, table_slice: TableSlice, obj: pl.DataFrame, connection):
-        write_table(connection, table_slice.schema, TABLES[table_slice.table], obj)
+        # an unchanged table (a re-run with nothing new) is left as it is: same rows, no write
+        replace_table_if_changed(connection, table_slice.schema, TABLES[table_slice.table], obj)
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pl.DataFrame:
         return read_table(connection, table_slice.schema, TABLES[table_slice.table])
@@ -89,8 +93,22 @@ class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
         return [pl.DataFrame]
 
 
+class _WholeTableClient(DuckDbClient):
+    """dagster-duckdb's client, minus the DELETE of the table before each output: the type handler
+    replaces the whole table itself, or keeps it when its rows are the same (no partitions here)."""
+
+    @staticmethod
+    def delete_table_slice(context: dg.OutputContext, table_slice: TableSlice, connection) -> None:
+        pass
+
+
 class StagingIOManager(DuckDBIOManager):
     """Passes Polars frames between assets through typed tables of the DuckDB warehouse."""
+
+    def create_io_manager(self, context) -> DbIOManager:
+        return DbIOManager(db_client=_WholeTableClient(), database=self.database, schema=self.schema_,
+                           type_handlers=self.type_handlers(), default_load_type=self.default_load_type(),
+                           io_manager_name="DuckDBIOManager")
 
     @staticmethod
     def type_handlers() -> Sequence[DbTypeHandler]:
@@ -106,6 +124,28 @@ class StagingIOManager(DuckDBIOManager):
 DUCKDB_CONFIG = {"memory_limit": "512MB"}
 
 
+class WarehouseResource(DuckDBResource):
+    """The warehouse, kept open for the whole run.
+
+    Every step and every IO-manager read or write connects on its own; without a connection held
+    open, each of those opens the database file (loads its catalog) and each close checkpoints
+    it, ~30 ms apiece and more as the warehouse grows. While this resource holds one connection,
+    DuckDB hands the others the same open database.
+    """
+
+    _held: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # the configuration dagster-duckdb connects with: DuckDB shares an open database only
+        # with connections of the same configuration
+        self._held = duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+
 def build_resources() -> dict[str, object]:
     warehouse = dg.EnvVar("POSTURE_WAREHOUSE")
     return {
@@ -119,5 +159,5 @@ def build_resources() -> dict[str, object]:
         ),
         "linking": LinkingSettings(),
         "io_manager": StagingIOManager(database=warehouse, connection_config=DUCKDB_CONFIG),
-        "duckdb": DuckDBResource(database=warehouse, connection_config=DUCKDB_CONFIG),
+        "duckdb": WarehouseResource(database=warehouse, connection_config=DUCKDB_CONFIG),
     }

@@ -13,6 +13,11 @@ a release folder ``releases/vNNNN`` exists only once its release is committed:
 Until step 3 commits, analysts see the previous release everywhere (a snapshot left by a crash
 after step 2 is in the lake but in no ``dataset_versions`` row, and the next release supersedes
 it). A crash between 3 and 4 is finished by the next run (``recover_interrupted_publish``).
+
+Before any file is written, the staged tables' fingerprint (each table's row count and hash sum,
+computed in DuckDB, with the code and Parquet writer versions) is compared with the one recorded
+beside the latest release (``staging.release_fingerprints``): equal, the Parquet files would be
+the latest release's bytes again, so nothing is read, written or hashed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import duckdb
@@ -32,9 +38,10 @@ import pyarrow.parquet as pq
 from posture.fault_injection import (LAKE_COMMITTED, PUBLISH_STARTED, RELEASE_FILES_WRITTEN, TABLES_COMMITTED,
                                      fault_point)
 from posture.schema import CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
-from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, read_table, write_table
+from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, read_table, tables_fingerprint, write_table
 
 INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
+RELEASE_FINGERPRINTS = "release_fingerprints"  # in the staging schema: staged content -> release it gave
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,30 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, staged: dict[str, pl.DataFra
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 
 
+def staged_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> str:
+    """What the release files are made from: every published table's rows (count and hash sum, in
+    any order) and what turns them into bytes (code, polars, pyarrow and DuckDB versions)."""
+    return tables_fingerprint(con, staging_schema, PUBLISHED_TABLES, code_version,
+                              f"polars=={package_version('polars')}", f"pyarrow=={package_version('pyarrow')}",
+                              f"duckdb=={duckdb.__version__}")
+
+
+def _record_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str, version: int,
+                        digest: str) -> None:
+    table = f"{staging_schema}.{RELEASE_FINGERPRINTS}"
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} (staged_fingerprint VARCHAR PRIMARY KEY, version INTEGER, "
+                "content_sha256 VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", [fingerprint, version, digest])
+
+
+def _release_of(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str) -> tuple[int, str] | None:
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                         [staging_schema, RELEASE_FINGERPRINTS]).fetchone()[0]
+    row = con.execute(f"SELECT version, content_sha256 FROM {staging_schema}.{RELEASE_FINGERPRINTS} "
+                      "WHERE staged_fingerprint = ?", [fingerprint]).fetchone() if exists else None
+    return (row[0], row[1]) if row else None
+
+
 def publish_release(
     con: duckdb.DuckDBPyConnection,
     layout: WarehouseLayout,
@@ -160,9 +191,15 @@ def publish_release(
     """Publish the staged tables as a new release unless their content equals the latest one."""
     fault_point(PUBLISH_STARTED)
     recover_interrupted_publish(con, layout)
+    latest_version, latest_hash = _latest_release(con)
+    fingerprint = staged_fingerprint(con, staging_schema, code_version)
+    if latest_version and _release_of(con, staging_schema, fingerprint) == (latest_version, latest_hash):
+        row_counts = {t.name: con.execute(f"SELECT count(*) FROM {staging_schema}.{t.name}").fetchone()[0]
+                      for t in PUBLISHED_TABLES}
+        return ReleaseOutcome(latest_version, latest_hash, False,
+                              layout.releases_dir / release_folder_name(latest_version), row_counts, None)
     staged = {t.name: read_table(con, staging_schema, t) for t in PUBLISHED_TABLES}
     row_counts = {name: frame.height for name, frame in staged.items()}
-    latest_version, latest_hash = _latest_release(con)
 
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     incoming = layout.releases_dir / INCOMING
@@ -175,6 +212,7 @@ def publish_release(
 
     if digest == latest_hash:
         shutil.rmtree(incoming)
+        _record_fingerprint(con, staging_schema, fingerprint, latest_version, latest_hash)
         return ReleaseOutcome(latest_version, digest, False,
                               layout.releases_dir / release_folder_name(latest_version), row_counts, None)
 
@@ -212,6 +250,7 @@ def publish_release(
          final.relative_to(layout.root).as_posix(), snapshot_id, published_at],
     )
     con.execute("COMMIT")
+    _record_fingerprint(con, staging_schema, fingerprint, version, digest)
     fault_point(TABLES_COMMITTED)
     shutil.rmtree(final, ignore_errors=True)  # an uncommitted folder left by the publish order of older versions
     incoming.rename(final)

@@ -137,8 +137,12 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
         cap = "" if limit is None else f" LIMIT {int(limit)}"
         order = ", ".join(keys)
 
+        # the changed rows joined once more, kept apart (few), and listed from there; none: no join at all
+        con.execute(f"CREATE OR REPLACE TEMP TABLE release_diff AS SELECT * FROM ({joined}) "
+                    f"WHERE {'only_new OR only_old OR differs' if added + removed + changed else 'false'}")
+
         def keyed(condition: str) -> list[tuple]:
-            return con.execute(f"SELECT * FROM ({joined}) WHERE {condition} ORDER BY {order}{cap}").fetchall()
+            return con.execute(f"SELECT * FROM release_diff WHERE {condition} ORDER BY {order}{cap}").fetchall()
 
         width = len(key) + 3
         details = {

@@ -17,21 +17,35 @@ Run-time settings reach the suites as expectation parameters (``{"$PARAMETER":
 "max_shrink_fraction"}``). Each validation can also be written as GE's HTML page.
 
 GE runs on pandas frames read from DuckDB: GE's SQL path on DuckDB reports failures
-without counts.
+without counts. One ephemeral GE context (and pandas datasource) serves every validation of a
+process; GE is imported only when a suite is really validated.
+
+``validate_suite_cached`` skips GE when the frame a suite would validate is the one a previous
+validation saw: the frame's content fingerprint (row count and an order-independent sum of
+DuckDB's row hashes, computed in SQL without reading the rows into Python) and the suite's
+fingerprint (its definition, rendered query, parameters, vocabularies, code and library
+versions) both equal those stored with that validation's outcome and HTML page in
+``<schema>.validation_cache``. The outcome is then reused, pass or fail, and says so
+(``reused_from_run``); any changed row, suite or setting validates again.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from posture import code_version
 from posture.schema import PUBLISHED_TABLES
 from posture.vocab import vocabularies
-from posture.warehouse import PUBLISHED, sql_string
+from posture.warehouse import PUBLISHED, content_fingerprint, sql_string
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 MAX_EXAMPLES = 5
@@ -75,6 +89,17 @@ class SuiteOutcome:
     row_count: int
     outcomes: list[ExpectationOutcome]
     rows: list[dict[str, Any]] = field(default_factory=list)  # the validated frame of a release-scope suite
+    content_fingerprint: str = ""  # of the validated frame (set by validate_suite_cached)
+    reused_from_run: str | None = None  # the run whose validation of the same content this outcome is
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "SuiteOutcome":
+        fields = json.loads(text)
+        fields["outcomes"] = [ExpectationOutcome(**o) for o in fields["outcomes"]]
+        return cls(**fields)
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -195,9 +220,42 @@ def render_query(suite: Suite, schema: str, con: duckdb.DuckDBPyConnection | Non
 def render_html(result: Any) -> str:
     """GE's own HTML page of a validation result (the page Data Docs shows)."""
     from great_expectations.render.renderer import ValidationResultsPageRenderer
+
+    return _page_view().render(ValidationResultsPageRenderer().render(result))
+
+
+@cache
+def _page_view() -> Any:
+    """One GE page view per process: its Jinja environment compiles the page templates once
+    (a new view per page compiled them for every validation, ~0.5 s each)."""
     from great_expectations.render.view import DefaultJinjaPageView
 
-    return DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result))
+    return DefaultJinjaPageView()
+
+
+@cache
+def _pandas_datasource() -> Any:
+    """One ephemeral GE context per process (creating one per validation costs more than most validations)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context.data_sources.add_pandas("warehouse")
+
+
+def _batch(name: str, frame: Any) -> Any:
+    datasource = _pandas_datasource()
+    try:
+        asset = datasource.get_asset(name)
+    except LookupError:
+        asset = datasource.add_dataframe_asset(name=name)
+        asset.add_batch_definition_whole_dataframe("all_rows")
+    return asset.get_batch_definition("all_rows").get_batch(batch_parameters={"dataframe": frame})
+
+
+def _expectation_parameters(parameters: dict[str, Any] | None) -> dict[str, Any]:
+    return {**vocabularies().as_parameters(), **(parameters or {})}
 
 
 def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str,
@@ -207,24 +265,20 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str,
     ``parameters`` fill the suite's ``$PARAMETER`` references besides the vocabularies;
     ``html_report`` is where GE's HTML page of the result is written, if given.
     """
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    outcome, html = _validate(con, suite, render_query(suite, schema, con), parameters, html_report is not None)
+    if html_report is not None:
+        _write_report(html_report, html)
+    return outcome
 
-    frame = con.sql(render_query(suite, schema, con)).df()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    batch = (
-        context.data_sources.add_pandas("warehouse")
-        .add_dataframe_asset(name=suite.name)
-        .add_batch_definition_whole_dataframe("all_rows")
-    )
-    gx_suite = context.suites.add(gx.ExpectationSuite(**suite.raw))
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-    )
-    result = definition.run(
-        batch_parameters={"dataframe": frame},
-        expectation_parameters={**vocabularies().as_parameters(), **(parameters or {})},
+
+def _validate(con: duckdb.DuckDBPyConnection, suite: Suite, query: str, parameters: dict[str, Any] | None,
+              with_html: bool) -> tuple[SuiteOutcome, str]:
+    import great_expectations as gx
+
+    frame = con.sql(query).df()
+    result = _batch(suite.check_id, frame).validate(
+        gx.ExpectationSuite(**copy.deepcopy(suite.raw)),  # GE fills ids into the dicts it is given
+        expectation_parameters=_expectation_parameters(parameters),
         result_format={
             "result_format": "COMPLETE",
             "unexpected_index_column_names": list(suite.id_columns),
@@ -247,10 +301,56 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str,
                 severity=_severity(r.expectation_config),
             )
         )
-    if html_report is not None:
-        html_report.parent.mkdir(parents=True, exist_ok=True)
-        html_report.write_text(render_html(result), encoding="utf-8")
     rows = [{k: None if v != v else _jsonable(v) for k, v in row.items()}  # NaN (a missing count) -> None
             for row in frame.to_dict("records")] if suite.scope == "release" else []
     success = all(o.success for o in outcomes if o.severity == "critical")
-    return SuiteOutcome(suite.name, suite.table, success, len(frame), outcomes, rows)
+    return SuiteOutcome(suite.name, suite.table, success, len(frame), outcomes, rows), \
+        (render_html(result) if with_html else "")
+
+
+def _write_report(path: Path, html: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ reuse of validations
+
+VALIDATION_CACHE = "validation_cache"
+_CACHE_COLUMNS = ("check_id VARCHAR PRIMARY KEY, suite_fingerprint VARCHAR, content_fingerprint VARCHAR, "
+                  "run_id VARCHAR, outcome VARCHAR, html VARCHAR")
+
+
+def suite_fingerprint(suite: Suite, query: str, parameters: dict[str, Any] | None) -> str:
+    """Everything besides the rows that a validation's outcome depends on."""
+    text = json.dumps({"suite": suite.raw, "query": query, "parameters": _expectation_parameters(parameters),
+                       "code": code_version(), "great_expectations": version("great_expectations"),
+                       "pandas": version("pandas"), "duckdb": duckdb.__version__}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def validate_suite_cached(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str, run_id: str,
+                          parameters: dict[str, Any] | None = None, html_report: Path | None = None,
+                          cache_schema: str | None = None) -> SuiteOutcome:
+    """``validate_suite``, unless the same suite already validated exactly this content: then its outcome.
+
+    The cache lives in ``cache_schema`` (default: ``schema``); a reused outcome carries the run id
+    of the validation it comes from in ``reused_from_run``, and its HTML page is written again to
+    ``html_report``.
+    """
+    table = f"{cache_schema or schema}.{VALIDATION_CACHE}"
+    query = render_query(suite, schema, con)
+    suite_key, content_key = suite_fingerprint(suite, query, parameters), content_fingerprint(con, query)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_CACHE_COLUMNS})")
+    hit = con.execute(f"SELECT run_id, outcome, html FROM {table} WHERE check_id = ? AND suite_fingerprint = ? "
+                      "AND content_fingerprint = ?", [suite.check_id, suite_key, content_key]).fetchone()
+    if hit:
+        outcome, html = SuiteOutcome.from_json(hit[1]), hit[2]
+        outcome.reused_from_run = hit[0]
+    else:
+        outcome, html = _validate(con, suite, query, parameters, with_html=True)
+        outcome.content_fingerprint = content_key
+        con.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?, ?)",
+                    [suite.check_id, suite_key, content_key, run_id, outcome.to_json(), html])
+    if html_report is not None:
+        _write_report(html_report, html)
+    return outcome

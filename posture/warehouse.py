@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,16 +120,80 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")
 
 
-def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> pl.DataFrame:
+def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> bool:
+    """``write_table``, unless ``schema.table`` already has the contract's columns (names, types,
+    nullability) and exactly these rows: then nothing is written. Whether it wrote.
+
+    The rows are compared by content fingerprint, the frame's values cast to the column types as
+    an insert would cast them; a re-run that stages what it staged before rewrites nothing.
+    """
+    expected = [(c.name, c.sql_type, c.nullable) for c in table.columns]
+    stored = con.execute(
+        "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, table.name]).fetchall()
+    if stored == expected:
+        con.register("posture_candidate_rows", frame.select(table.column_names).to_arrow())
+        try:
+            casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in table.columns)
+            columns = ", ".join(f'"{c}"' for c in table.column_names)
+            same = content_fingerprint(con, f"SELECT {casts} FROM posture_candidate_rows") == \
+                content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+        finally:
+            con.unregister("posture_candidate_rows")
+        if same:
+            return False
+    write_table(con, schema, table, frame)
+    return True
+
+
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit: int | None = None) -> pl.DataFrame:
     """``schema.table`` as a typed frame sorted by key, then by every other column.
 
     The key should be unique (the suites check it); sorting by all columns as well gives one
     order even when it is not, so the release files never depend on the order rows arrived in.
+    ``limit``: only the first rows of that order (a preview), chosen by DuckDB.
     """
     columns = ", ".join(f'"{c}"' for c in table.column_names)
-    frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}").pl()
     order = [*table.key, *(c for c in table.column_names if c not in table.key)]
+    sql_order = ", ".join(f'"{c}" NULLS LAST' for c in order)
+    head = "" if limit is None else f" ORDER BY {sql_order} LIMIT {int(limit)}"
+    frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}{head}").pl()
     return frame.cast(table.polars_schema).sort(order, nulls_last=True)
+
+
+def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """Row count and the sum of DuckDB's 64-bit hash of every row: equal for the same rows in any order.
+
+    Computed in DuckDB, so checking whether a table changed costs a scan, not a copy into pandas.
+    """
+    count, total = con.execute(f"SELECT count(*), coalesce(sum(hash(v)::HUGEINT), 0) FROM ({query}) AS v").fetchone()
+    return f"{count}:{int(total):x}"
+
+
+def tables_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, tables: Sequence[Table], *extra: str) -> str:
+    """One hash of several tables' content fingerprints (a missing table counts as absent) and ``extra``."""
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [schema]).fetchall()}
+    parts = list(extra)
+    for table in tables:
+        columns = ", ".join(f'"{c}"' for c in table.column_names)
+        parts.append(f"{table.name}\t" + (content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+                                           if table.name in present else "absent"))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+STEP_FINGERPRINTS = "step_fingerprints"  # per step: what its inputs and outputs were when it last ran
+
+
+def step_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, step: str) -> str | None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{STEP_FINGERPRINTS} (step VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    row = con.execute(f"SELECT fingerprint FROM {schema}.{STEP_FINGERPRINTS} WHERE step = ?", [step]).fetchone()
+    return row[0] if row else None
+
+
+def record_step_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, step: str, fingerprint: str) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{STEP_FINGERPRINTS} (step VARCHAR PRIMARY KEY, fingerprint VARCHAR)")
+    con.execute(f"INSERT OR REPLACE INTO {schema}.{STEP_FINGERPRINTS} VALUES (?, ?)", [step, fingerprint])
 
 
 class WarehouseBusy(Exception):

@@ -8,25 +8,25 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from pipelines.definitions import defs
-from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager
+from pipelines.resources import LinkingSettings, PostureSettings, StagingIOManager, WarehouseResource
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def materialize_all(inbox: Path, warehouse: Path, gazetteers: list[Path] = (),
-                    instance: dg.DagsterInstance | None = None, **settings: object) -> dg.ExecuteInProcessResult:
+                    instance: dg.DagsterInstance | None = None, linking: LinkingSettings | None = None,
+                    **settings: object) -> dg.ExecuteInProcessResult:
     """``settings`` are further PostureSettings fields (lake_catalog, max_shrink_percent, ...)."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     database = str(warehouse)
     resources = {
         "settings": PostureSettings(inbox=str(inbox), warehouse=database,
                                     extra_gazetteers=":".join(str(g) for g in gazetteers), **settings),
-        "linking": LinkingSettings(),
+        "linking": linking or LinkingSettings(),
         "io_manager": StagingIOManager(database=database),
-        "duckdb": DuckDBResource(database=database),
+        "duckdb": WarehouseResource(database=database),
     }
     assets = list(defs.assets or []) + list(defs.asset_checks or [])
     return dg.materialize(assets, resources=resources, raise_on_error=False, instance=instance)

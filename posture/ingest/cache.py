@@ -68,7 +68,9 @@ class IngestCache:
         con.execute(f"CREATE TABLE IF NOT EXISTS {SIGNATURE_CACHE} "
                     "(article_id VARCHAR, version VARCHAR, signature BLOB, shingles INTEGER)")
         for table in (READ_CACHE, SIGNATURE_CACHE):
-            con.execute(f"DELETE FROM {table} WHERE version <> ?", [version])
+            # asked first: a DELETE that removes nothing still costs a pass over the stored results
+            if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE version <> ?)", [version]).fetchone()[0]:
+                con.execute(f"DELETE FROM {table} WHERE version <> ?", [version])
         self.read_hits = self.read_misses = 0
 
     @staticmethod

@@ -8,7 +8,7 @@ data (``posture/data/linking/rules.json``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
@@ -51,3 +51,13 @@ class LinkingRules:
 
     def precision_linkable(self, precision: str) -> bool:
         return PRECISIONS.index(precision) <= PRECISIONS.index(self.coarsest_precision)
+
+    def canonical(self) -> str:
+        """Every rule as JSON with sets sorted: the same rules give the same text in every process
+        (a frozenset's repr follows the process's string hash seed)."""
+        def plain(value):
+            if isinstance(value, (set, frozenset)):
+                return sorted((plain(v) for v in value), key=lambda v: json.dumps(v))
+            return list(value) if isinstance(value, tuple) else value
+
+        return json.dumps({f.name: plain(getattr(self, f.name)) for f in fields(self)}, sort_keys=True)
