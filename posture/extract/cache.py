@@ -106,7 +106,9 @@ def prepare_cache(con: duckdb.DuckDBPyConnection, version: str) -> None:
     for table in OUTPUT_TABLES:
         _ensure_table(con, cache_table(table), _cache_columns(table))
     for name in (CACHE_INDEX, *(cache_table(t) for t in OUTPUT_TABLES)):
-        con.execute(f"DELETE FROM {name} WHERE extractor_version <> ?", [version])
+        # asked first: a DELETE that removes nothing still costs a pass over the stored results
+        if con.execute(f"SELECT EXISTS (SELECT 1 FROM {name} WHERE extractor_version <> ?)", [version]).fetchone()[0]:
+            con.execute(f"DELETE FROM {name} WHERE extractor_version <> ?", [version])
 
 
 def _pending_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
