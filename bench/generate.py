@@ -1317,9 +1317,16 @@ def write_corpus(n: int, seed: int, out: Path, languages: tuple[str, ...] = ("ar
         summary.update(write_articles(World(templates_dir, places_csv, languages), seed, range(n), out, languages))
         return dict(summary)
     chunks = [(seed, start, min(start + CHUNK, n), out, languages) for start in range(0, n, CHUNK)]
-    with multiprocessing.Pool(jobs, initializer=_load_worker, initargs=(templates_dir, places_csv, languages)) as pool:
+    # spawned, not forked: a forked worker inherits the caller's signal handlers and threads (the
+    # benchmark's SIGTERM handler left a worker that the pool's terminate could not stop)
+    pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_load_worker,
+                                                     initargs=(templates_dir, places_csv, languages))
+    try:
         for counts in pool.starmap(_write_chunk, chunks):
             summary.update(counts)
+    finally:
+        pool.close()
+        pool.join()
     return dict(summary)
 
 

@@ -143,12 +143,14 @@ def recover_interrupted_publish(con: duckdb.DuckDBPyConnection, layout: Warehous
     return None
 
 
-def _commit_to_lake(con: duckdb.DuckDBPyConnection, staged: dict[str, pl.DataFrame], version: int) -> int:
-    """Replace the lake tables in one transaction, i.e. one DuckLake snapshot; return its id."""
+def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], version: int) -> int:
+    """Replace the lake tables with the release files in one transaction, i.e. one DuckLake snapshot;
+    return its id."""
     con.execute("BEGIN TRANSACTION")
-    for name, frame in staged.items():
-        arrow_frame = frame.to_arrow()  # noqa: F841 (read by DuckDB)
+    for name, path in files.items():
+        arrow_frame = pq.read_table(path)  # noqa: F841 (read by DuckDB; one table in memory at a time)
         con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM arrow_frame")
+        del arrow_frame
     con.execute(
         "CALL lake.set_commit_message('posture', ?)", [f"release {version}"]
     )
@@ -198,16 +200,21 @@ def publish_release(
                       for t in PUBLISHED_TABLES}
         return ReleaseOutcome(latest_version, latest_hash, False,
                               layout.releases_dir / release_folder_name(latest_version), row_counts, None)
-    staged = {t.name: read_table(con, staging_schema, t) for t in PUBLISHED_TABLES}
-    row_counts = {name: frame.height for name, frame in staged.items()}
-
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     incoming = layout.releases_dir / INCOMING
     incoming.mkdir()
-    file_hashes = {}
-    for name, frame in staged.items():
-        write_parquet(frame, incoming / f"{name}.parquet")
-        file_hashes[f"{name}.parquet"] = sha256_file(incoming / f"{name}.parquet")
+    # one table in memory at a time: each is read, written and let go (at 100k articles, holding
+    # them all at once was the run's peak memory); what comes after reads the files back
+    files = {t.name: incoming / f"{t.name}.parquet" for t in PUBLISHED_TABLES}
+    row_counts, file_hashes = {}, {}
+    for table in PUBLISHED_TABLES:
+        frame = read_table(con, staging_schema, table)
+        row_counts[table.name] = frame.height
+        if table.name == "articles":
+            articles_fingerprint = input_fingerprint(frame)
+        write_parquet(frame, files[table.name])
+        del frame
+        file_hashes[files[table.name].name] = sha256_file(files[table.name])
     digest = content_sha256(file_hashes)
 
     if digest == latest_hash:
@@ -222,11 +229,11 @@ def publish_release(
         "content_sha256": digest,
         "contract_version": CONTRACT_VERSION,
         "code_version": code_version,
-        "input_fingerprint": input_fingerprint(staged["articles"]),
+        "input_fingerprint": articles_fingerprint,
         "row_counts": row_counts,
         "files": {f"{name}.parquet": {"sha256": file_hashes[f"{name}.parquet"], "table": name,
                                       "key": list(TABLES[name].key), "rows": row_counts[name]}
-                  for name in sorted(staged)},
+                  for name in sorted(files)},
         "checks": checks,
     }
     (incoming / "manifest.json").write_text(
@@ -236,13 +243,13 @@ def publish_release(
     fault_point(RELEASE_FILES_WRITTEN)
 
     attach_lake(con, layout)
-    snapshot_id = _commit_to_lake(con, staged, version)
+    snapshot_id = _commit_to_lake(con, files, version)
     fault_point(LAKE_COMMITTED)
 
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     con.execute("BEGIN TRANSACTION")
-    for name, frame in staged.items():
-        write_table(con, PUBLISHED, TABLES[name], frame)
+    for name, path in files.items():
+        write_table(con, PUBLISHED, TABLES[name], pl.read_parquet(path))
     con.execute(
         f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,
