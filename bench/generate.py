@@ -28,9 +28,7 @@ Determinism: article ``i`` is drawn from ``random.Random(f"{seed}:{i}")`` alone,
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
 import multiprocessing
 import os
 import random
@@ -44,6 +42,8 @@ from pathlib import Path
 from typing import Any, Union
 
 import yaml
+
+from posture.gazetteer.gazetteer import Place, distance_km, read_places_csv
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -63,46 +63,17 @@ YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # ---------------------------------------------------------------------------------------- places
 
 
-@dataclass(frozen=True)
-class Place:
-    place_id: str
-    name_en: str
-    name_ar: str
-    place_kind: str  # point | admin1 | country
-    feature_type: str
-    admin1: str
-    country_code: str
-    lat: float
-    lon: float
-    operated_by: tuple[str, ...]
-
-    def gold(self) -> dict[str, Any]:
-        """The place as a gold file writes it (contract 5.1)."""
-        if self.place_kind == "admin1":
-            return {"name": self.admin1, "kind": "admin1"}
-        if self.place_kind == "country":
-            return {"name": self.name_en, "kind": "country", "country_code": self.country_code}
-        return {"name": self.name_en, "kind": "point", "lat": self.lat, "lon": self.lon}
+def gold_place(place: Place) -> dict[str, Any]:
+    """A gazetteer place as a gold file writes it (contract 5.1)."""
+    if place.place_kind == "admin1":
+        return {"name": place.admin1, "kind": "admin1"}
+    if place.place_kind == "country":
+        return {"name": place.name_en, "kind": "country", "country_code": place.country_code}
+    return {"name": place.name_en, "kind": "point", "lat": place.lat, "lon": place.lon}
 
 
-def load_places(path: Path) -> list[Place]:
-    """The gazetteer rows, in file order."""
-    places = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            places.append(Place(
-                place_id=row["place_id"], name_en=row["name_en"].strip(), name_ar=row["name_ar"].strip(),
-                place_kind=row["place_kind"], feature_type=row["feature_type"], admin1=row.get("admin1") or "",
-                country_code=row["country_code"], lat=float(row["lat"]), lon=float(row["lon"]),
-                operated_by=tuple(a for a in (row.get("operated_by") or "").split("|") if a),
-            ))
-    return places
-
-
-def distance_km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+def _km(a: Place, b: Place) -> float:
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 _DISTINCT: dict[tuple[str, str], bool] = {}
@@ -125,7 +96,7 @@ def _distinct_places(a: Place, b: Place) -> bool:
         return a.country_code != b.country_code
     if "admin1" in kinds:
         return a.admin1 != b.admin1 or not a.admin1
-    return distance_km(a, b) > DISTINCT_POINTS_KM
+    return _km(a, b) > DISTINCT_POINTS_KM
 
 
 # ------------------------------------------------------------------------------------- templates
@@ -624,7 +595,7 @@ class World:
         for code in languages:
             with open(templates_dir / f"{code}.yaml", encoding="utf-8") as handle:
                 self.languages[code] = LANGUAGE_CLASSES[code](code, yaml.load(handle, Loader=YamlLoader))
-        self.places = load_places(places_csv)
+        self.places = read_places_csv(places_csv)
         self.governorates = {p.admin1: p for p in self.places if p.place_kind == "admin1" and p.admin1}
         self.countries = {p.country_code: p for p in self.places if p.place_kind == "country"}
         self._candidates: dict[tuple[str, str], list[Place]] = {}
@@ -701,7 +672,7 @@ class World:
                     continue
                 for b in places[i + 1:]:
                     if (language.pair_noun(b) == noun and distinct_places(a, b) and a.country_code == b.country_code
-                            and distance_km(a, b) <= self.config["pair_max_km"]):
+                            and _km(a, b) <= self.config["pair_max_km"]):
                         found.append((a, b))
             self._pairs[key] = found
         return self._pairs[key]
@@ -1056,7 +1027,7 @@ class ArticleBuilder:
                 spec = item["movement"]
                 row: dict[str, Any] = {"actor": actor_of(spec), "type": spec["type"]}
                 for role in ("origins", "destinations", "locations"):
-                    row[role] = [p.gold() for slot in spec.get(role, []) for p in self.places_of(mentioned(slot))]
+                    row[role] = [gold_place(p) for slot in spec.get(role, []) for p in self.places_of(mentioned(slot))]
                 row["date"], row["date_precision"] = date_of(spec.get("date"))
                 assets: list[dict[str, Any]] = []
                 for entry in spec.get("assets", []):
@@ -1086,7 +1057,7 @@ class ArticleBuilder:
                 ref_date, ref_precision = date_of(spec.get("ref_date"))
                 force_levels.append({
                     "actor": actor_of(spec),
-                    "area": area.place.gold() if isinstance(area, PlaceValue) else None,
+                    "area": gold_place(area.place) if isinstance(area, PlaceValue) else None,
                     "metric": spec["metric"], "value": value, "qualifier": qualifier, "status": spec["status"],
                     "ref_date": ref_date, "ref_date_precision": ref_precision,
                     "attributed_to": source_of(spec), "evidence": evidences[spec.get("evidence", 0)],
