@@ -334,8 +334,32 @@ class Language:
         """(place noun entry, full name with its noun, bare name) for a point."""
         raise NotImplementedError
 
+    settlement_rate = 0.25  # how often a settlement noun ("town of", "بلدة") comes before a town's name
+
+    def with_article(self, place: Place, text: str) -> str:
+        """The name as it stands in a sentence (English adds "the" to some features)."""
+        return text
+
     def place_phrase(self, value: PlaceValue, rng: random.Random, admin1_names: dict[str, Place]) -> dict[str, str]:
-        raise NotImplementedError
+        """The forms of a place slot: "" (with a governorate locator at times), "plain", "bare"."""
+        place = value.place
+        name = self.name(place)
+        if place.place_kind == "admin1":
+            text = self.admin1_phrase(place, rng)
+            return {"": text, "plain": text, "bare": name}
+        if place.place_kind == "country":
+            text = rng.choice(self.lex["country_forms"].get(place.country_code, [name]))
+            return {"": text, "plain": text, "bare": name}
+        _, full, bare = self.split_place_name(place)
+        full = self.with_article(place, full)
+        settlement = self.lex["settlement_nouns"].get(place.feature_type)
+        if settlement and rng.random() < self.settlement_rate:
+            full = f"{settlement} {full}"
+        with_locator = full
+        governorate = admin1_names.get(place.admin1)
+        if value.locator and governorate and self.name(governorate) != bare and rng.random() < 0.35:
+            with_locator = f"{full} " + self.locator(governorate, rng)
+        return {"": with_locator, "plain": full, "bare": bare}
 
     def pair_phrase(self, pair: PairValue, rng: random.Random, admin1_names: dict[str, Place]) -> str:
         raise NotImplementedError
@@ -408,24 +432,6 @@ class Arabic(Language):
             return entry, f"{default} {place.name_ar}", place.name_ar
         return None, place.name_ar, place.name_ar
 
-    def place_phrase(self, value: PlaceValue, rng: random.Random, admin1_names: dict[str, Place]) -> dict[str, str]:
-        place = value.place
-        if place.place_kind == "admin1":
-            text = self.admin1_phrase(place, rng)
-            return {"": text, "plain": text, "bare": place.name_ar}
-        if place.place_kind == "country":
-            text = rng.choice(self.lex["country_forms"].get(place.country_code, [place.name_ar]))
-            return {"": text, "plain": text, "bare": place.name_ar}
-        _, full, bare = self.split_place_name(place)
-        settlement = self.lex["settlement_nouns"].get(place.feature_type)
-        if settlement and rng.random() < 0.25:
-            full = f"{settlement} {full}"
-        with_locator = full
-        governorate = admin1_names.get(place.admin1)
-        if value.locator and governorate and governorate.name_ar != bare and rng.random() < 0.35:
-            with_locator = f"{full} " + self.locator(governorate, rng)
-        return {"": with_locator, "plain": full, "bare": bare}
-
 
     def pair_noun(self, place: Place) -> str | None:
         entry, _, bare = self.split_place_name(place)
@@ -448,6 +454,8 @@ class Arabic(Language):
 
 
 class English(Language):
+    settlement_rate = 0.2
+
     def count_phrase(self, count: Count, rng: random.Random) -> tuple[str, str]:
         noun = rng.choice(self.nouns[count.noun])
         style = count.style
@@ -497,25 +505,6 @@ class English(Language):
                 text.split(" ", 1)[0] not in self.lex["no_article_first_words"]:
             return "the " + text
         return text
-
-    def place_phrase(self, value: PlaceValue, rng: random.Random, admin1_names: dict[str, Place]) -> dict[str, str]:
-        place = value.place
-        if place.place_kind == "admin1":
-            text = self.admin1_phrase(place, rng)
-            return {"": text, "plain": text, "bare": place.name_en}
-        if place.place_kind == "country":
-            text = rng.choice(self.lex["country_forms"].get(place.country_code, [place.name_en]))
-            return {"": text, "plain": text, "bare": place.name_en}
-        _, full, bare = self.split_place_name(place)
-        full = self.with_article(place, full)
-        settlement = self.lex["settlement_nouns"].get(place.feature_type)
-        if settlement and rng.random() < 0.2:
-            full = f"{settlement} {full}"
-        with_locator = full
-        governorate = admin1_names.get(place.admin1)
-        if value.locator and governorate and governorate.name_en != bare and rng.random() < 0.35:
-            with_locator = f"{full} " + self.locator(governorate, rng)
-        return {"": with_locator, "plain": full, "bare": bare}
 
     def pair_noun(self, place: Place) -> str | None:
         entry, _, _ = self.split_place_name(place)
