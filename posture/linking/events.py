@@ -184,19 +184,66 @@ def link_score(a: Report, b: Report, rules: LinkingRules) -> float | None:
 # ---------------------------------------------------------------- clustering
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """Bit masks of one report's places (one bit per gazetteer place) and of every place they can meet."""
+
+    named: int
+    meets: int
+    origins: int
+    meets_origins: int
+    destinations: int
+    meets_destinations: int
+
+    def may_agree(self, other: "_Reach") -> bool:
+        """False when ``places_agreement`` must be None: no place meets, or both name origins (or both
+        destinations) and none of them meet."""
+        return bool(self.meets & other.named) and not (
+            (self.origins and other.origins and not self.meets_origins & other.origins)
+            or (self.destinations and other.destinations and not self.meets_destinations & other.destinations))
+
+
+def _place_reach(reports: list[Report], point_km: float) -> dict[str, _Reach]:
+    """Each report's place masks, so that a pair whose places contradict is ruled out by a few ANDs
+    before it is scored. Places are few (the gazetteer), reports many."""
+    places = {p.place_id: p for r in reports for ps in r.places.values() for p in ps}
+    ids = sorted(places)
+    bit = {pid: 1 << i for i, pid in enumerate(ids)}
+    meets = {pid: sum(bit[q] for q in ids if place_overlap(places[pid], places[q], point_km) > 0) for pid in ids}
+
+    def masks(ps) -> tuple[int, int]:
+        named = reached = 0
+        for p in ps:
+            named |= bit[p.place_id]
+            reached |= meets[p.place_id]
+        return named, reached
+
+    return {r.movement_id: _Reach(*masks(p for ps in r.places.values() for p in ps), *masks(r.named("origin")),
+                                  *masks(r.named("destination")))
+            for r in reports}
+
+
 def _candidate_pairs(reports: list[Report], rules: LinkingRules) -> dict[tuple[str, str], float]:
-    """Scores of every compatible pair, compared only within an actor family and a date window."""
+    """Scores of every compatible pair, compared only within an actor family and a date window,
+    and only when their places do not rule it out."""
     by_family: dict[str, list[Report]] = defaultdict(list)
     for r in reports:
-        if r.family is not None and r.date_start is not None:
+        if (r.family is not None and r.date_start is not None
+                and rules.precision_linkable(r.reference_precision or "year")):
             by_family[r.family].append(r)
+    reach = _place_reach([r for members in by_family.values() for r in members], rules.point_km)
     pairs: dict[tuple[str, str], float] = {}
     for members in by_family.values():
         members.sort(key=lambda r: (r.date_start, r.movement_id))
+        reaches = [reach[r.movement_id] for r in members]
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            reach_a = reaches[i]
+            for j in range(i + 1, len(members)):  # by index: a slice would copy the rest of the list
+                b = members[j]
                 if (b.date_start - a.date_end).days > rules.window_days:
                     break  # every later report starts later still
+                if not reach_a.may_agree(reaches[j]):
+                    continue
                 score = link_score(a, b, rules)
                 if score is not None:
                     pairs[tuple(sorted((a.movement_id, b.movement_id)))] = score
