@@ -17,7 +17,7 @@ from posture.linking.checks import (
 )
 from posture.linking.events import link_reports
 from posture.linking.force_levels import force_level_latest, force_level_series
-from posture.linking.reports import build_reports
+from posture.linking.reports import ARTICLE_COLUMNS, REPORT_COLUMNS, build_reports
 from posture import code_version
 from posture.schema import (
     ARTICLES,
@@ -45,8 +45,10 @@ from posture.warehouse import (
 EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
 
 
-def _staged(*names: str) -> dict[str, dg.AssetIn]:
-    return {name: dg.AssetIn(key=[STAGING, name]) for name in names}
+def _staged(*names: str, columns: dict[str, tuple[str, ...]] | None = None) -> dict[str, dg.AssetIn]:
+    """Inputs from staged tables; ``columns`` names the only columns read of some of them."""
+    return {name: dg.AssetIn(key=[STAGING, name], metadata={"columns": list(columns[name])}
+                             if columns and name in columns else None) for name in names}
 
 
 def cluster_size_histogram(sizes: dict[int, int]) -> str:
@@ -61,6 +63,7 @@ def cluster_size_histogram(sizes: dict[int, int]) -> str:
 
 LINK_INPUTS = (MOVEMENT_REPORTS, MOVEMENT_PLACES, MOVEMENT_ASSETS, ARTICLES, PLACES, NEAR_DUPLICATES)
 LINK_OUTPUTS = (MOVEMENT_EVENTS, MOVEMENT_EVENT_REPORTS, MOVEMENT_EVENT_PLACES, MOVEMENT_EVENT_ASSETS)
+LINK_COLUMNS = {ARTICLES.name: ARTICLE_COLUMNS, MOVEMENT_REPORTS.name: REPORT_COLUMNS}  # no bodies, no evidence
 LINKING_STEP = "link_movement_events"
 
 
@@ -84,7 +87,8 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
         inputs = linking_inputs_fingerprint(con, rules)
         reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
         if not reused:
-            staged = {table.name: read_table(con, STAGING, table) for table in LINK_INPUTS}
+            staged = {table.name: read_table(con, STAGING, table, columns=LINK_COLUMNS.get(table.name))
+                      for table in LINK_INPUTS}
             reports = build_reports(staged["movement_reports"], staged["movement_places"], staged["movement_assets"],
                                     staged["articles"], staged["places"], staged["near_duplicates"],
                                     rules.generic_sources)
@@ -114,7 +118,7 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
 
 @dg.multi_asset(
     outs={table.name: staging_out(table) for table in (FORCE_LEVEL_SERIES, FORCE_LEVEL_LATEST)},
-    ins=_staged("force_levels", "articles", "near_duplicates"),
+    ins=_staged("force_levels", "articles", "near_duplicates", columns={"articles": ARTICLE_COLUMNS}),
     group_name="linking",
 )
 def force_level_timelines(context: dg.AssetExecutionContext, linking: LinkingSettings, force_levels: pl.DataFrame,

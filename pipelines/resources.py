@@ -86,7 +86,8 @@ class ContractTableHandler(DbTypeHandler[pl.DataFrame]):
         replace_table_if_changed(connection, table_slice.schema, TABLES[table_slice.table], obj)
 
     def load_input(self, context: dg.InputContext, table_slice: TableSlice, connection) -> pl.DataFrame:
-        return read_table(connection, table_slice.schema, TABLES[table_slice.table])
+        # an input may ask for some columns only (AssetIn metadata "columns"): articles without bodies
+        return read_table(connection, table_slice.schema, TABLES[table_slice.table], columns=table_slice.columns)
 
     @property
     def supported_types(self):

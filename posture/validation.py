@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib.metadata import version
@@ -271,11 +272,30 @@ def validate_suite(con: duckdb.DuckDBPyConnection, suite: Suite, schema: str,
     return outcome
 
 
+def checked_columns(suite: Suite, available: list[str]) -> list[str]:
+    """The columns of the suite's frame that its expectations read (their columns, the names in
+    their row conditions) and its id columns, in frame order: GE never holds evidence text or
+    titles that no expectation reads. A release-scope suite keeps every column (its rows are returned)."""
+    if suite.scope == "release":
+        return list(available)
+    wanted = set(suite.id_columns)
+    for expectation in suite.raw.get("expectations", []):
+        kwargs = expectation.get("kwargs", {})
+        wanted |= {kwargs["column"]} if "column" in kwargs else set()
+        wanted |= set(kwargs.get("column_list") or ())
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, str):  # names outside quoted values: metric=="troops" reads metric
+            wanted |= set(re.findall(r"[A-Za-z_]\w*", re.sub(r"([\"']).*?\1", "", condition)))
+    return [c for c in available if c in wanted]
+
+
 def _validate(con: duckdb.DuckDBPyConnection, suite: Suite, query: str, parameters: dict[str, Any] | None,
               with_html: bool) -> tuple[SuiteOutcome, str]:
     import great_expectations as gx
 
-    frame = con.sql(query).df()
+    relation = con.sql(query)
+    columns = checked_columns(suite, relation.columns)
+    frame = relation.select(*(duckdb.ColumnExpression(c) for c in columns)).df()
     result = _batch(suite.check_id, frame).validate(
         gx.ExpectationSuite(**copy.deepcopy(suite.raw)),  # GE fills ids into the dicts it is given
         expectation_parameters=_expectation_parameters(parameters),

@@ -146,19 +146,24 @@ def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table:
     return True
 
 
-def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit: int | None = None) -> pl.DataFrame:
+def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit: int | None = None,
+               columns: Sequence[str] | None = None) -> pl.DataFrame:
     """``schema.table`` as a typed frame sorted by key, then by every other column.
 
     The key should be unique (the suites check it); sorting by all columns as well gives one
     order even when it is not, so the release files never depend on the order rows arrived in.
     ``limit``: only the first rows of that order (a preview), chosen by DuckDB.
+    ``columns``: only these columns (in the table's order), e.g. articles without their bodies.
     """
-    columns = ", ".join(f'"{c}"' for c in table.column_names)
-    order = [*table.key, *(c for c in table.column_names if c not in table.key)]
+    names = [c for c in table.column_names if columns is None or c in columns]
+    if columns is not None and len(names) != len(set(columns)):
+        raise ValueError(f"{table.name} has no column {sorted(set(columns) - set(names))}")
+    order = [*(c for c in table.key if c in names), *(c for c in names if c not in table.key)]
     sql_order = ", ".join(f'"{c}" NULLS LAST' for c in order)
     head = "" if limit is None else f" ORDER BY {sql_order} LIMIT {int(limit)}"
-    frame = con.execute(f"SELECT {columns} FROM {schema}.{table.name}{head}").pl()
-    return frame.cast(table.polars_schema).sort(order, nulls_last=True)
+    selected = ", ".join(f'"{c}"' for c in names)
+    frame = con.execute(f"SELECT {selected} FROM {schema}.{table.name}{head}").pl()
+    return frame.cast({c: t for c, t in table.polars_schema.items() if c in names}).sort(order, nulls_last=True)
 
 
 def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:

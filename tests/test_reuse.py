@@ -268,3 +268,14 @@ def test_a_rerun_with_nothing_new_rewrites_no_staged_table(sample_inbox, warehou
     with duckdb.connect(str(warehouse)) as con:
         assert con.execute(f"SELECT count(*) FROM {STAGING}.articles").fetchone()[0] == \
             len([p for p in sample_inbox.iterdir() if p.suffix == ".txt"])
+
+
+def test_a_table_read_for_some_columns_is_those_columns_of_the_same_rows(con):
+    """A column subset is the same rows in the same order, minus the other columns; an unknown column is refused."""
+    articles = TABLES["articles"]
+    whole = read_table(con, STAGING, articles)
+    subset = read_table(con, STAGING, articles, columns=("published_date", "article_id"))
+    assert subset.columns == ["article_id", "published_date"]
+    assert subset.equals(whole.select("article_id", "published_date"))
+    with pytest.raises(ValueError, match="no column"):
+        read_table(con, STAGING, articles, columns=("article_id", "bodyy"))

@@ -16,7 +16,7 @@ import pytest
 
 from pipelines.cli import main as posture
 from posture.schema import PUBLISHED_TABLES
-from posture.validation import Suite, load_suites, validate_suite
+from posture.validation import Suite, checked_columns, load_suites, render_query, validate_suite
 from posture.vocab import vocabularies
 from posture.warehouse import STAGING
 from tests.conftest import SAMPLE
@@ -71,6 +71,24 @@ def test_the_unbroken_sample_passes_every_suite(con):
     for suite in SUITES.values():
         outcome = validate_suite(con, suite, STAGING, DEFAULT_PARAMETERS)
         assert outcome.success, outcome.report()
+
+
+def test_ge_holds_only_the_columns_a_suite_checks(con):
+    """Evidence text nobody checks stays in DuckDB; row-condition and id columns come along."""
+    movements, assets = _suite_for("movement_reports"), _suite_for("movement_assets")
+    movement_columns = con.sql(render_query(movements, STAGING, con)).columns
+    kept = checked_columns(movements, movement_columns)
+    assert "evidence_text" in movement_columns and "evidence_text" not in kept
+    assert {"movement_id", "evidence_matches_body", "actor"} <= set(kept)
+    asset_columns = checked_columns(assets, con.sql(render_query(assets, STAGING, con)).columns)
+    assert "asset_type" in asset_columns and "mention_text" not in asset_columns
+    conditioned = Suite("s", "t", "", ("id",), "", {"expectations": [{
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": "count", "row_condition": 'asset_type=="truck"', "condition_parser": "pandas"}}]})
+    assert checked_columns(conditioned, ["id", "truck", "asset_type", "mention_text", "count"]) == \
+        ["id", "asset_type", "count"]  # a name in the condition is read; a quoted value is not a column
+    shrink = SUITES["published_tables_do_not_shrink:places"]
+    assert checked_columns(shrink, ["table_name", "staged_rows"]) == ["table_name", "staged_rows"]
 
 
 def test_a_movement_needs_a_place_or_an_asset_and_should_have_a_place(con):

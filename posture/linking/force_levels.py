@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from posture.linking.reports import bounds, source_key, story_ids
+from posture.linking.reports import ARTICLE_COLUMNS, bounds, source_key, story_ids
 from posture.linking.rules import LinkingRules
 
 
@@ -24,8 +24,7 @@ def series_id(actor: str, area_place_id: str | None, metric: str) -> str:
 def force_level_series(force_levels: pl.DataFrame, articles: pl.DataFrame, near_duplicates: pl.DataFrame,
                        rules: LinkingRules) -> list[dict]:
     """Rows of force_level_series: each claim with its series, position and source, in time order."""
-    article_rows = {row["article_id"]: row for row in
-                    articles.select("article_id", "published_date", "language", "outlet").iter_rows(named=True)}
+    article_rows = {row["article_id"]: row for row in articles.select(ARTICLE_COLUMNS).iter_rows(named=True)}
     stories = story_ids(sorted(article_rows), near_duplicates)
     by_series: dict[str, list[dict]] = defaultdict(list)
     for claim in force_levels.iter_rows(named=True):

@@ -181,6 +181,12 @@ def source_key(attributed_to: str | None, outlet: str | None, story: str, generi
     return "story:" + story
 
 
+# the columns of the staged tables the linker reads: never the article bodies or the evidence text
+ARTICLE_COLUMNS = ("article_id", "published_date", "language", "outlet")
+REPORT_COLUMNS = ("movement_id", "article_id", "actor", "actor_name", "movement_type", "event_date",
+                  "event_date_precision", "attributed_to")
+
+
 def build_reports(
     movement_reports: pl.DataFrame,
     movement_places: pl.DataFrame,
@@ -196,8 +202,7 @@ def build_reports(
                                row["country_code"], row["lat"], row["lon"])
         for row in places.iter_rows(named=True)
     }
-    article_rows = {row["article_id"]: row for row in
-                    articles.select("article_id", "published_date", "language", "outlet").iter_rows(named=True)}
+    article_rows = {row["article_id"]: row for row in articles.select(ARTICLE_COLUMNS).iter_rows(named=True)}
     stories = story_ids(sorted(article_rows), near_duplicates)
 
     places_by_movement: dict[str, dict[str, list[Place]]] = defaultdict(lambda: defaultdict(list))
@@ -213,7 +218,7 @@ def build_reports(
         article = article_rows[row["article_id"]]
         reports.append(Report(
             movement_id=row["movement_id"], article_id=row["article_id"], actor=row["actor"],
-            actor_name=row.get("actor_name"), family=vocabularies().family(row["actor"]),
+            actor_name=row["actor_name"], family=vocabularies().family(row["actor"]),
             movement_type=row["movement_type"], event_date=row["event_date"],
             event_date_precision=row["event_date_precision"], published_date=article["published_date"],
             language=article["language"], outlet=article["outlet"], attributed_to=row["attributed_to"],
