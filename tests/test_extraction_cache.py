@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
+import pytest
 
 import posture.extract.cache as cache
 from bench.generate import write_corpus
@@ -30,6 +31,7 @@ def test_worker_pool_gives_the_rows_of_extraction_in_process(tmp_path, monkeypat
     # small batches so that 24 articles keep two processes busy
     monkeypatch.setattr(cache, "BATCH_ARTICLES", 5)
     monkeypatch.setattr(cache, "MIN_ARTICLES_PER_WORKER", 6)
+    monkeypatch.setattr(cache, "WRITE_ARTICLES", 12)  # two writes: 15 articles, then the last 9
     batches: list[int] = []
     pooled = cache.extract_incrementally(con, "v-pooled", spec, workers=2, on_batch=batches.append)
     assert (pooled.extracted, pooled.reused, pooled.workers) == (24, 0, 2)
@@ -37,6 +39,27 @@ def test_worker_pool_gives_the_rows_of_extraction_in_process(tmp_path, monkeypat
     assert alone.frames["movement_reports"].height > 0
     for name, frame in alone.frames.items():
         assert pooled.frames[name].equals(frame), name
+
+
+def test_an_interrupted_extraction_keeps_what_it_wrote_and_extracts_only_the_rest(tmp_path, monkeypatch):
+    con = _warehouse_with_articles(tmp_path, 24)
+    alone = cache.extract_incrementally(con, "v-alone", cache.ExtractorSpec(), workers=1)
+    monkeypatch.setattr(cache, "BATCH_ARTICLES", 5)
+    monkeypatch.setattr(cache, "WRITE_ARTICLES", 10)
+
+    seen: list[int] = []
+
+    def interrupt_after_three_batches(n: int) -> None:
+        seen.append(n)
+        if len(seen) == 3:  # 15 articles extracted, 10 written: the third batch is not
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        cache.extract_incrementally(con, "v2", cache.ExtractorSpec(), workers=1, on_batch=interrupt_after_three_batches)
+    resumed = cache.extract_incrementally(con, "v2", cache.ExtractorSpec(), workers=1)
+    assert (resumed.extracted, resumed.reused) == (14, 10)
+    for name, frame in alone.frames.items():
+        assert resumed.frames[name].equals(frame), name
 
 
 def test_an_old_cache_layout_is_rebuilt(tmp_path):

@@ -14,8 +14,8 @@ Layout, chosen so that a run touches only new work in Python and everything else
   they came from and the version; reused rows are selected there, never decoded one by one.
 
 New articles are read from ``staging.articles`` in batches and extracted by a pool of worker
-processes (one per core by default); each batch's rows are written to the cache through Arrow
-as it comes back, so memory holds one batch of bodies, not the corpus. The DuckDB file is only
+processes (one per core by default); their rows are written to the cache through Arrow every
+few batches, so memory holds a few batches of bodies and rows, not the corpus. The DuckDB file is only
 ever written by the calling process: the workers get article texts and return rows.
 """
 
@@ -44,7 +44,8 @@ CACHE_INDEX = f"{CACHE_SCHEMA}.extraction_cache"
 OUTPUT_TABLES: tuple[Table, ...] = (MOVEMENT_REPORTS, MOVEMENT_PLACES, MOVEMENT_ASSETS, FORCE_LEVELS)
 ARTICLES_TABLE = "staging.articles"
 
-BATCH_ARTICLES = 250  # articles per task sent to a worker (and per cache write)
+BATCH_ARTICLES = 250  # articles per task sent to a worker
+WRITE_ARTICLES = 2_500  # articles whose results are written to the cache in one transaction
 MIN_ARTICLES_PER_WORKER = 2 * BATCH_ARTICLES  # fewer new articles than this: extract in process
 
 
@@ -126,19 +127,46 @@ def _batches(con: duckdb.DuckDBPyConnection, ids: list[str]) -> Iterator[list[tu
             "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY article_id", [chunk]).fetchall()
 
 
-def _store(con: duckdb.DuckDBPyConnection, version: str, article_ids: list[str],
-           frames: dict[str, pl.DataFrame]) -> None:
-    """Write one batch's results (rows tagged with their article id) to the cache tables."""
-    for table in OUTPUT_TABLES:
-        if not frames[table.name].height:
-            continue
-        arrow_rows = frames[table.name].with_columns(  # noqa: F841 (read by DuckDB)
-            extractor_version=pl.lit(version, pl.String())).select([n for n, _ in _cache_columns(table)]).to_arrow()
-        con.execute(f"INSERT INTO {cache_table(table)} SELECT * FROM arrow_rows")
-    index = pl.DataFrame({"article_id": article_ids, "extractor_version": [version] * len(article_ids)},
-                         schema={"article_id": pl.String(), "extractor_version": pl.String()})
-    arrow_index = index.to_arrow()  # noqa: F841 (read by DuckDB)
-    con.execute(f"INSERT INTO {CACHE_INDEX} SELECT * FROM arrow_index")
+class _CacheWriter:
+    """Writes batches' results (rows tagged with their article id) to the cache tables, several
+    batches per INSERT and transaction: one INSERT per batch and table cost the writing process
+    more CPU than reading the articles for the workers. A crash loses at most the rows not yet
+    written, which the next run extracts again."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, articles_per_write: int):
+        self.con, self.version, self.articles_per_write = con, version, articles_per_write
+        self.article_ids: list[str] = []
+        self.frames: dict[str, list[pl.DataFrame]] = {t.name: [] for t in OUTPUT_TABLES}
+
+    def add(self, article_ids: list[str], frames: dict[str, pl.DataFrame]) -> None:
+        self.article_ids += article_ids
+        for table in OUTPUT_TABLES:
+            if frames[table.name].height:
+                self.frames[table.name].append(frames[table.name])
+        if len(self.article_ids) >= self.articles_per_write:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.article_ids:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in OUTPUT_TABLES:
+                if self.frames[table.name]:
+                    arrow_rows = pl.concat(self.frames[table.name]).with_columns(  # noqa: F841 (read by DuckDB)
+                        extractor_version=pl.lit(self.version, pl.String())).select(
+                        [n for n, _ in _cache_columns(table)]).to_arrow()
+                    self.con.execute(f"INSERT INTO {cache_table(table)} SELECT * FROM arrow_rows")
+            index = pl.DataFrame({"article_id": self.article_ids, "extractor_version": self.version},
+                                 schema={"article_id": pl.String(), "extractor_version": pl.String()})
+            arrow_index = index.to_arrow()  # noqa: F841 (read by DuckDB)
+            self.con.execute(f"INSERT INTO {CACHE_INDEX} SELECT * FROM arrow_index")
+        except BaseException:
+            self.con.execute("ROLLBACK")  # all of these batches or none: an article is never half cached
+            raise
+        self.con.execute("COMMIT")
+        self.article_ids = []
+        self.frames = {t.name: [] for t in OUTPUT_TABLES}
 
 
 def _current_frames(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, pl.DataFrame]:
@@ -206,8 +234,10 @@ def extract_incrementally(
     total = con.execute(f"SELECT count(*) FROM {ARTICLES_TABLE}").fetchone()[0]
     processes = worker_count(workers, len(pending))
 
+    writer = _CacheWriter(con, version, WRITE_ARTICLES)
+
     def finished(batch: list[tuple], frames: dict[str, pl.DataFrame]) -> None:
-        _store(con, version, [a[0] for a in batch], frames)
+        writer.add([a[0] for a in batch], frames)
         if on_batch:
             on_batch(len(batch))
 
@@ -230,5 +260,6 @@ def extract_incrementally(
             while in_flight:
                 sent, result = in_flight.popleft()
                 finished(sent, result.get())
+    writer.flush()
     return CacheOutcome(_current_frames(con, version), extracted=len(pending),
                         reused=total - len(pending), workers=processes)
