@@ -38,7 +38,15 @@ import pyarrow.parquet as pq
 from posture.fault_injection import (LAKE_COMMITTED, PUBLISH_STARTED, RELEASE_FILES_WRITTEN, TABLES_COMMITTED,
                                      fault_point)
 from posture.schema import CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
-from posture.warehouse import PUBLISHED, WarehouseLayout, attach_lake, read_table, tables_fingerprint, write_table
+from posture.warehouse import (
+    PUBLISHED,
+    WarehouseLayout,
+    attach_lake,
+    load_parquet_table,
+    read_table,
+    sql_string,
+    tables_fingerprint,
+)
 
 INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
 RELEASE_FINGERPRINTS = "release_fingerprints"  # in the staging schema: staged content -> release it gave
@@ -147,10 +155,8 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], vers
     """Replace the lake tables with the release files in one transaction, i.e. one DuckLake snapshot;
     return its id."""
     con.execute("BEGIN TRANSACTION")
-    for name, path in files.items():
-        arrow_frame = pq.read_table(path)  # noqa: F841 (read by DuckDB; one table in memory at a time)
-        con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM arrow_frame")
-        del arrow_frame
+    for name, path in files.items():  # DuckDB reads the file itself: no copy of the table in Python
+        con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM read_parquet({sql_string(str(path))})")
     con.execute(
         "CALL lake.set_commit_message('posture', ?)", [f"release {version}"]
     )
@@ -249,7 +255,7 @@ def publish_release(
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     con.execute("BEGIN TRANSACTION")
     for name, path in files.items():
-        write_table(con, PUBLISHED, TABLES[name], pl.read_parquet(path))
+        load_parquet_table(con, PUBLISHED, TABLES[name], path)
     con.execute(
         f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,

@@ -120,6 +120,15 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")
 
 
+def load_parquet_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, path: Path) -> None:
+    """Replace ``schema.table`` with the rows of a Parquet file, in file order, read by DuckDB
+    itself (no copy in Python), typed by the table definition."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(table.ddl(f"{schema}.{table.name}"))
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    con.execute(f"INSERT INTO {schema}.{table.name} SELECT {columns} FROM read_parquet({sql_string(str(path))})")
+
+
 def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> bool:
     """``write_table``, unless ``schema.table`` already has the contract's columns (names, types,
     nullability) and exactly these rows: then nothing is written. Whether it wrote.
