@@ -36,7 +36,8 @@ def read_inbox(context: dg.AssetExecutionContext, settings: PostureSettings, duc
     with duckdb.get_connection() as con:
         # files read by an earlier run (same bytes, name, code and reader libraries) are not parsed again
         cache = IngestCache(con, reader_version())
-        batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes, cache=cache)
+        batch = ingest_folder(settings.inbox_path, max_bytes=settings.max_input_bytes, cache=cache,
+                              workers=settings.ingest_workers)
     context.log.info(f"inputs under {settings.inbox_path}: {batch.summary()}; "
                      f"{cache.read_hits} files known from earlier runs, {cache.read_misses} read")
     files_read, files_from_cache = cache.read_misses, cache.read_hits

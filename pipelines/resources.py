@@ -38,6 +38,7 @@ class PostureSettings(dg.ConfigurableResource):
     # A published table may lose at most this share of its rows since the last release; 100 allows any.
     max_shrink_percent: int = 50
     extract_workers: int = 0  # processes extracting new articles; 0 = one per core
+    ingest_workers: int = 0  # processes parsing new files and signing new articles; 0 = one per core
 
     @property
     def inbox_path(self) -> Path:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 
 from posture import code_version
 from posture.ingest.batch import ingest_folder
 from posture.ingest.cache import IngestCache
+from posture import processes
+from posture.processes import WorkerPool
 from tests.conftest import REPO
 from tests.pipeline_runs import materialize_all
 
@@ -42,6 +45,41 @@ def test_cached_reading_gives_what_reading_gives(tmp_path):
         other = IngestCache(con, code_version() + "-other")
         ingest_folder(inbox, max_bytes=MAX_BYTES, cache=other)
         assert other.read_hits == 0
+
+
+def test_worker_processes_read_and_sign_what_one_process_does(tmp_path, monkeypatch):
+    """Every awkward input (rejections, encodings, feeds, duplicates) parsed and signed in two
+    spawned workers gives the batch of reading in process, in the same order."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(AWKWARD, inbox)
+    in_workers = []
+    real_map = WorkerPool.map
+
+    def recording_map(self, func, items):
+        results = real_map(self, func, items)
+        in_workers.append(self._pool is not None)
+        return results
+
+    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
+    monkeypatch.setattr(WorkerPool, "map", recording_map)
+    with duckdb.connect(str(tmp_path / "a.duckdb")) as con:
+        pooled = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()), workers=2)
+    assert in_workers and all(in_workers)  # files parsed and bodies signed in the workers
+    monkeypatch.undo()
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as con:
+        alone = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()), workers=1)
+    assert pooled == alone and len(pooled.articles) > 10 and pooled.rejected
+
+
+def test_a_pool_below_its_threshold_starts_no_process():
+    with WorkerPool(2, min_items=5) as pool:
+        assert pool.map(len, ["ab", "c"]) == [2, 1] and pool._pool is None
+    with pytest.raises(ZeroDivisionError), WorkerPool(2, min_items=1) as pool:
+        pool.map(_reciprocal, [1, 0])  # an error in a worker reaches the caller
+
+
+def _reciprocal(x: int) -> float:
+    return 1 / x
 
 
 def test_a_second_run_reads_no_file_again(tmp_path, sample_inbox):

@@ -34,6 +34,7 @@ import polars as pl
 
 from posture.extract.extractor import Extractor
 from posture.gazetteer.gazetteer import load_gazetteer
+from posture.processes import available_cores
 from posture.schema import Column, FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEMENT_REPORTS, Table
 
 if TYPE_CHECKING:  # (only the writing process holds a connection: a worker need not load DuckDB)
@@ -215,8 +216,7 @@ def _extract_in_worker(batch: list[tuple]) -> dict[str, pl.DataFrame]:
 
 def worker_count(requested: int, pending: int) -> int:
     """Processes to use: ``requested`` (0 = one per core), fewer when there is little to do."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    wanted = requested if requested > 0 else cores
+    wanted = requested if requested > 0 else available_cores()
     return max(1, min(wanted, pending // MIN_ARTICLES_PER_WORKER))
 
 

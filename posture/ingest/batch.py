@@ -11,6 +11,7 @@ from posture.ingest.cache import IngestCache
 from posture.ingest.near_duplicates import NearDuplicateIndex, shingles, signature
 from posture.ingest.readers import read_folder
 from posture.ingest.records import ArticleRecord, Rejection
+from posture.processes import WorkerPool
 
 
 class InputFolderError(Exception):
@@ -43,18 +44,24 @@ def check_input_folder(root: Path) -> None:
         raise InputFolderError(f"input folder {root} is not readable: check its permissions")
 
 
-def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = None) -> IngestedBatch:
+def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = None, workers: int = 1) -> IngestedBatch:
     """Read every input under ``root``; each lands in exactly one of the three lists.
 
     Of several inputs with the same text, the one with the smallest source_uri is the
     article and the others are duplicates, so the outcome does not depend on file order.
     With a ``cache`` (``posture.ingest.cache``), files and articles seen before are not read or
-    signed again; the outcome is the same.
+    signed again; the outcome is the same. ``workers`` processes (0 = one per core) parse new
+    files and sign new articles when there are enough of them.
     """
     check_input_folder(root)
+    with WorkerPool(workers) as pool:
+        return _ingest(root, max_bytes, cache, pool)
+
+
+def _ingest(root: Path, max_bytes: int, cache: IngestCache | None, pool: WorkerPool) -> IngestedBatch:
     batch = IngestedBatch()
     seen: dict[str, str] = {}
-    for result in read_folder(root, max_bytes=max_bytes, cache=cache):  # sorted by source_uri
+    for result in read_folder(root, max_bytes=max_bytes, cache=cache, pool=pool):  # sorted by source_uri
         if isinstance(result, Rejection):
             batch.rejected.append(asdict(result))
             continue
@@ -69,15 +76,16 @@ def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = Non
         batch.articles.append(row)
     batch.near_duplicates = [
         {"article_id_a": a, "article_id_b": b, "similarity": similarity}
-        for a, b, similarity in _near_duplicates(batch.articles, cache)
+        for a, b, similarity in _near_duplicates(batch.articles, cache, pool)
     ]
     return batch
 
 
-def _near_duplicates(articles: list[dict], cache: IngestCache | None) -> list[tuple[str, str, float]]:
+def _near_duplicates(articles: list[dict], cache: IngestCache | None, pool: WorkerPool) -> list[tuple[str, str, float]]:
     bodies = {row["article_id"]: row["body"] for row in articles}
     known = cache.signatures(bodies) if cache is not None else {}
-    fresh = {aid: signature(body) for aid, body in bodies.items() if aid not in known}
+    unsigned = [aid for aid in bodies if aid not in known]
+    fresh = dict(zip(unsigned, pool.map(signature, [bodies[aid] for aid in unsigned])))
     if cache is not None:
         cache.store_signatures(fresh)
     index = NearDuplicateIndex()

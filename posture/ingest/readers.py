@@ -27,6 +27,7 @@ from posture.ingest.formats.html import read_html
 from posture.ingest.formats.jsonl import read_json, read_jsonl
 from posture.ingest.formats.text import read_plain_text
 from posture.ingest.records import InputResult, Rejection
+from posture.processes import WorkerPool
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -118,12 +119,12 @@ CACHE_CHUNK = 1000  # files looked up in the cache at a time
 
 
 def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                cache: ReadResultCache | None = None) -> Iterator[InputResult]:
+                cache: ReadResultCache | None = None, pool: WorkerPool | None = None) -> Iterator[InputResult]:
     """Every input under ``root``, sorted by ``source_uri``: one ``ArticleRecord`` or ``Rejection`` each.
 
     With a ``cache``, a file whose bytes (and name) were read before gives its earlier results
-    without being parsed again. Raises ``FileNotFoundError`` / ``NotADirectoryError`` only for
-    ``root`` itself.
+    without being parsed again; a ``pool`` parses the others in worker processes. Raises
+    ``FileNotFoundError`` / ``NotADirectoryError`` only for ``root`` itself.
     """
     root = Path(root)
     if not root.exists():
@@ -140,12 +141,18 @@ def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 yield from read_input_file(found, uri, max_bytes=max_bytes)
         return
     for start in range(0, len(listed), CACHE_CHUNK):
-        yield from _read_with_cache(listed[start:start + CACHE_CHUNK], max_bytes, cache)
+        yield from _read_with_cache(listed[start:start + CACHE_CHUNK], max_bytes, cache, pool or WorkerPool(1))
+
+
+def _parse_loaded(item: tuple[str, bytes, str]) -> list[InputResult]:
+    """The results of a file's bytes, by the reader of its extension (run in a worker process)."""
+    extension, data, source_uri = item
+    return list(_parse(READERS[extension], data, source_uri))
 
 
 def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
-                     cache: ReadResultCache) -> Iterator[InputResult]:
-    loaded: list[tuple[str, list[InputResult] | tuple[Callable, bytes, str]]] = []
+                     cache: ReadResultCache, pool: WorkerPool) -> Iterator[InputResult]:
+    loaded: list[tuple[str, list[InputResult] | tuple[str, bytes, str]]] = []
     for uri, found in listed:
         if isinstance(found, Rejection):
             loaded.append((uri, [found]))
@@ -154,18 +161,18 @@ def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
         if isinstance(outcome, Rejection):
             loaded.append((uri, [outcome]))
         else:
-            reader, data = outcome
-            loaded.append((uri, (reader, data, cache.input_key(data, uri, max_bytes))))
+            _, data = outcome
+            loaded.append((uri, (found.suffix.lower(), data, cache.input_key(data, uri, max_bytes))))
     known = cache.read_results([item[2] for _, item in loaded if isinstance(item, tuple)])
-    fresh: dict[str, list[InputResult]] = {}
+    new = [(uri, item) for uri, item in loaded if isinstance(item, tuple) and item[2] not in known]
+    parsed = pool.map(_parse_loaded, [(extension, data, uri) for uri, (extension, data, _) in new])
+    fresh: dict[str, list[InputResult]] = {item[2]: results for (_, item), results in zip(new, parsed)}
     for uri, item in loaded:
         if isinstance(item, list):
             yield from item
-            continue
-        reader, data, key = item
-        if key not in known:
-            fresh[key] = list(_parse(reader, data, uri))
-        yield from known[key] if key in known else fresh[key]
+        else:
+            key = item[2]
+            yield from known[key] if key in known else fresh[key]
     cache.store_results(fresh)
 
 

@@ -1,0 +1,50 @@
+"""Worker processes for CPU-bound work that splits into independent items (parsing new files,
+signing new articles).
+
+The pool starts only when a call has enough items to pay for starting it, so a re-run with
+nothing new starts no process. Workers are spawned, not forked: they start clean, without a copy
+of the caller's threads, locks or DuckDB handles. Results come back in input order, so the
+outcome is the one of doing the work in process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from multiprocessing.pool import Pool
+from typing import TypeVar
+
+MIN_ITEMS = 200  # fewer items than this are done in process: starting workers would cost more
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class WorkerPool:
+    """``map`` in ``workers`` processes (0 = one per core), or in process for fewer than ``min_items``."""
+
+    def __init__(self, workers: int = 0, min_items: int | None = None):
+        self.workers = workers if workers > 0 else available_cores()
+        self.min_items = MIN_ITEMS if min_items is None else min_items
+        self._pool: Pool | None = None
+
+    def map(self, func: Callable[[T], R], items: list[T]) -> list[R]:
+        """``[func(item) for item in items]``; ``func`` must be a module-level function."""
+        if self.workers <= 1 or len(items) < self.min_items:
+            return [func(item) for item in items]
+        if self._pool is None:
+            self._pool = multiprocessing.get_context("spawn").Pool(self.workers)
+        return self._pool.map(func, items, chunksize=max(1, len(items) // (4 * self.workers)))
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._pool is not None:
+            self._pool.terminate() if exc_info[0] else self._pool.close()
+            self._pool.join()
+            self._pool = None
