@@ -276,10 +276,11 @@ def checked_columns(suite: Suite, available: list[str]) -> list[str]:
     """The columns of the suite's frame that its expectations read (their columns, the names in
     their row conditions) and its id columns, in frame order: GE never holds evidence text or
     titles that no expectation reads. A release-scope suite keeps every column (its rows are returned)."""
-    if suite.scope == "release":
-        return list(available)
+    expectations = suite.raw.get("expectations", [])
+    if suite.scope == "release" or any(e.get("type", "").startswith("expect_table_column") for e in expectations):
+        return list(available)  # (an expectation about the table's columns must see them all)
     wanted = set(suite.id_columns)
-    for expectation in suite.raw.get("expectations", []):
+    for expectation in expectations:
         kwargs = expectation.get("kwargs", {})
         wanted |= {kwargs["column"]} if "column" in kwargs else set()
         wanted |= set(kwargs.get("column_list") or ())

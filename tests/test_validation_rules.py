@@ -87,6 +87,9 @@ def test_ge_holds_only_the_columns_a_suite_checks(con):
         "kwargs": {"column": "count", "row_condition": 'asset_type=="truck"', "condition_parser": "pandas"}}]})
     assert checked_columns(conditioned, ["id", "truck", "asset_type", "mention_text", "count"]) == \
         ["id", "asset_type", "count"]  # a name in the condition is read; a quoted value is not a column
+    about_columns = Suite("s", "t", "", ("id",), "", {"expectations": [
+        {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["id", "count"]}}]})
+    assert checked_columns(about_columns, ["id", "count"]) == ["id", "count"]
     shrink = SUITES["published_tables_do_not_shrink:places"]
     assert checked_columns(shrink, ["table_name", "staged_rows"]) == ["table_name", "staged_rows"]
 
