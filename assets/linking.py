@@ -68,8 +68,8 @@ LINKING_STEP = "link_movement_events"
 
 
 def linking_inputs_fingerprint(con, rules) -> str:
-    """What linking is a function of: its input tables' rows, the posture code and every rule."""
-    return tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), rules.canonical())
+    """What linking is a function of: the columns it reads of its input tables, the posture code and every rule."""
+    return tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), rules.canonical(), columns=LINK_COLUMNS)
 
 
 @dg.multi_asset(

@@ -1279,14 +1279,10 @@ def write_corpus(n: int, seed: int, out: Path, languages: tuple[str, ...] = ("ar
     chunks = [(seed, start, min(start + CHUNK, n), out, languages) for start in range(0, n, CHUNK)]
     # spawned, not forked: a forked worker inherits the caller's signal handlers and threads (the
     # benchmark's SIGTERM handler left a worker that the pool's terminate could not stop)
-    pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=_load_worker,
-                                                     initargs=(templates_dir, places_csv, languages))
-    try:
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_load_worker,
+                                                   initargs=(templates_dir, places_csv, languages)) as pool:
         for counts in pool.starmap(_write_chunk, chunks):
             summary.update(counts)
-    finally:
-        pool.close()
-        pool.join()
     return dict(summary)
 
 

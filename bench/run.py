@@ -176,13 +176,20 @@ def _articles(warehouse: Path, limit: int) -> list[tuple]:
                            "ORDER BY article_id LIMIT ?", [limit]).fetchall()
 
 
+def _rates(started: float, cpu_started: float, articles: int, size_bytes: int) -> dict[str, float]:
+    """Wall and CPU time since ``started`` / ``cpu_started``, and the rates of that many articles and bytes."""
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return {"seconds": seconds, "cpu_s": cpu, "articles": articles, "mb": size_bytes / MB,
+            "articles_per_s": articles / seconds, "mb_per_s": size_bytes / MB / seconds,
+            "articles_per_cpu_s": articles / cpu, "mb_per_cpu_s": size_bytes / MB / cpu}
+
+
 def bare_scan(corpus: Path, articles: list[tuple]) -> dict[str, float]:
     """Read + decode + normalise + one multi-pattern pass over the same texts, one core."""
-    from posture.extract.extractor import Extractor
-    from posture.gazetteer.gazetteer import load_gazetteer
+    from posture.extract.cache import ExtractorSpec
     from posture.text.normalize import canonical_text, normalise_for_matching
 
-    extractor = Extractor(load_gazetteer([]))
+    extractor = ExtractorSpec().build()
     # the automaton the extractor's matcher runs: every lexicon surface and place name
     automata = {lang: extractor.matcher(lang)._automaton for lang in ("ar", "en")}
     started, cpu_started = time.perf_counter(), cpu_seconds()
@@ -192,30 +199,22 @@ def bare_scan(corpus: Path, articles: list[tuple]) -> dict[str, float]:
         size += len(data)
         folded = normalise_for_matching(canonical_text(data.decode("utf-8"))).text
         hits += sum(1 for _ in automata.get(language, automata["en"]).iter(folded))
-    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
-    return {"seconds": seconds, "cpu_s": cpu, "articles": len(articles), "mb": size / MB, "hits": hits,
-            "articles_per_s": len(articles) / seconds, "mb_per_s": size / MB / seconds,
-            "articles_per_cpu_s": len(articles) / cpu, "mb_per_cpu_s": size / MB / cpu}
+    return {**_rates(started, cpu_started, len(articles), size), "hits": hits}
 
 
 def extraction_one_process(articles: list[tuple]) -> dict[str, float]:
     """Extraction of the same articles by one warm extractor in this process (``extract_batch``, as a
     worker runs it, without the pool or the cache): less sensitive than the pool to a shared machine."""
-    from posture.extract.cache import extract_batch
-    from posture.extract.extractor import Extractor
-    from posture.gazetteer.gazetteer import load_gazetteer
+    from posture.extract.cache import ExtractorSpec, extract_batch
 
-    extractor = Extractor(load_gazetteer())
+    extractor = ExtractorSpec().build()  # as a worker builds it
     for language in ("ar", "en"):  # lexicons and automata load before the timing
         extractor.extract("warm-up", "warm up", language, None)
     batch = [(article_id, body, language, published) for article_id, body, language, published, _ in articles]
     size = sum(len(body.encode("utf-8")) for _, body, _, _ in batch)
     started, cpu_started = time.perf_counter(), cpu_seconds()
     extract_batch(extractor, batch)
-    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
-    return {"seconds": seconds, "cpu_s": cpu, "articles": len(batch), "mb": size / MB,
-            "articles_per_s": len(batch) / seconds, "mb_per_s": size / MB / seconds,
-            "articles_per_cpu_s": len(batch) / cpu, "mb_per_cpu_s": size / MB / cpu}
+    return _rates(started, cpu_started, len(batch), size)
 
 
 def extraction_rate(warehouse: Path, limit: int, scratch: Path, workers: int) -> dict[str, float]:
@@ -236,14 +235,11 @@ def extraction_rate(warehouse: Path, limit: int, scratch: Path, workers: int) ->
         count, size = con.execute("SELECT count(*), sum(strlen(body)) FROM staging.articles").fetchone()
         started, cpu_started = time.perf_counter(), cpu_seconds()
         outcome = extract_incrementally(con, extractor_version(code_version(), []), ExtractorSpec(), workers)
-        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+        rates = _rates(started, cpu_started, count, size)
     shutil.rmtree(scratch, ignore_errors=True)
-    total = count / seconds
-    return {"seconds": seconds, "cpu_s": cpu, "articles": count, "mb": size / MB, "processes": outcome.workers,
-            "articles_per_cpu_s": count / cpu, "mb_per_cpu_s": size / MB / cpu,
-            "articles_per_s": total, "mb_per_s": size / MB / seconds,
-            "articles_per_s_per_core": total / outcome.workers,
-            "mb_per_s_per_core": size / MB / seconds / outcome.workers}
+    return {**rates, "processes": outcome.workers,
+            "articles_per_s_per_core": rates["articles_per_s"] / outcome.workers,
+            "mb_per_s_per_core": rates["mb_per_s"] / outcome.workers}
 
 
 # ------------------------------------------------------------------------------ the benchmark

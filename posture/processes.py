@@ -24,17 +24,21 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-class WorkerPool:
-    """``map`` in ``workers`` processes (0 = one per core), or in process for fewer than ``min_items``."""
+def requested_workers(requested: int) -> int:
+    """A workers setting: ``requested`` processes, 0 meaning one per core."""
+    return requested if requested > 0 else available_cores()
 
-    def __init__(self, workers: int = 0, min_items: int | None = None):
-        self.workers = workers if workers > 0 else available_cores()
-        self.min_items = MIN_ITEMS if min_items is None else min_items
+
+class WorkerPool:
+    """``map`` in ``workers`` processes (0 = one per core), or in process for fewer than ``MIN_ITEMS``."""
+
+    def __init__(self, workers: int = 0):
+        self.workers = requested_workers(workers)
         self._pool: Pool | None = None
 
     def map(self, func: Callable[[T], R], items: list[T]) -> list[R]:
         """``[func(item) for item in items]``; ``func`` must be a module-level function."""
-        if self.workers <= 1 or len(items) < self.min_items:
+        if self.workers <= 1 or len(items) < MIN_ITEMS:
             return [func(item) for item in items]
         if self._pool is None:
             self._pool = multiprocessing.get_context("spawn").Pool(self.workers)

@@ -282,7 +282,8 @@ def checked_columns(suite: Suite, available: list[str]) -> list[str]:
     wanted = set(suite.id_columns)
     for expectation in expectations:
         kwargs = expectation.get("kwargs", {})
-        wanted |= {kwargs["column"]} if "column" in kwargs else set()
+        if "column" in kwargs:
+            wanted.add(kwargs["column"])
         wanted |= set(kwargs.get("column_list") or ())
         condition = kwargs.get("row_condition")
         if isinstance(condition, str):  # names outside quoted values: metric=="troops" reads metric

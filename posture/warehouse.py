@@ -6,7 +6,7 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,10 +111,14 @@ def attach_lake(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, alias: 
     con.execute(attach_lake_sql(layout, alias, read_only))
 
 
-def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
-    """Replace ``schema.table`` with ``frame``, typed by the table definition (even when empty)."""
+def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(table.ddl(f"{schema}.{table.name}"))
+
+
+def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
+    """Replace ``schema.table`` with ``frame``, typed by the table definition (even when empty)."""
+    _create_empty(con, schema, table)
     if frame.height:
         arrow_frame = frame.select(table.column_names).to_arrow()  # noqa: F841 (read by DuckDB)
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")
@@ -123,8 +127,7 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
 def load_parquet_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, path: Path) -> None:
     """Replace ``schema.table`` with the rows of a Parquet file, in file order, read by DuckDB
     itself (no copy in Python), typed by the table definition."""
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(table.ddl(f"{schema}.{table.name}"))
+    _create_empty(con, schema, table)
     columns = ", ".join(f'"{c}"' for c in table.column_names)
     con.execute(f"INSERT INTO {schema}.{table.name} SELECT {columns} FROM read_parquet({sql_string(str(path))})")
 
@@ -184,14 +187,18 @@ def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
     return f"{count}:{int(total):x}"
 
 
-def tables_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, tables: Sequence[Table], *extra: str) -> str:
-    """One hash of several tables' content fingerprints (a missing table counts as absent) and ``extra``."""
+def tables_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, tables: Sequence[Table], *extra: str,
+                       columns: Mapping[str, Sequence[str]] | None = None) -> str:
+    """One hash of several tables' content fingerprints (a missing table counts as absent) and ``extra``.
+
+    ``columns``: per table name, the only columns that count (what a step reads of that table).
+    """
     present = {row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [schema]).fetchall()}
     parts = list(extra)
     for table in tables:
-        columns = ", ".join(f'"{c}"' for c in table.column_names)
-        parts.append(f"{table.name}\t" + (content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+        columns_sql = ", ".join(f'"{c}"' for c in (columns or {}).get(table.name, table.column_names))
+        parts.append(f"{table.name}\t" + (content_fingerprint(con, f"SELECT {columns_sql} FROM {schema}.{table.name}")
                                            if table.name in present else "absent"))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

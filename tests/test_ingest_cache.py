@@ -71,10 +71,12 @@ def test_worker_processes_read_and_sign_what_one_process_does(tmp_path, monkeypa
     assert pooled == alone and len(pooled.articles) > 10 and pooled.rejected
 
 
-def test_a_pool_below_its_threshold_starts_no_process():
-    with WorkerPool(2, min_items=5) as pool:
+def test_a_pool_below_its_threshold_starts_no_process(monkeypatch):
+    monkeypatch.setattr(processes, "MIN_ITEMS", 5)
+    with WorkerPool(2) as pool:
         assert pool.map(len, ["ab", "c"]) == [2, 1] and pool._pool is None
-    with pytest.raises(ZeroDivisionError), WorkerPool(2, min_items=1) as pool:
+    monkeypatch.setattr(processes, "MIN_ITEMS", 1)
+    with pytest.raises(ZeroDivisionError), WorkerPool(2) as pool:
         pool.map(_reciprocal, [1, 0])  # an error in a worker reaches the caller
 
 

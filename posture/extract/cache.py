@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import polars as pl
 
 from posture.extract.extractor import Extractor
 from posture.gazetteer.gazetteer import load_gazetteer
-from posture.processes import available_cores
+from posture.processes import requested_workers
 from posture.schema import Column, FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEMENT_REPORTS, Table
 
 if TYPE_CHECKING:  # (only the writing process holds a connection: a worker need not load DuckDB)
@@ -134,8 +133,11 @@ class _CacheWriter:
     more CPU than reading the articles for the workers. A crash loses at most the rows not yet
     written, which the next run extracts again."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, articles_per_write: int):
-        self.con, self.version, self.articles_per_write = con, version, articles_per_write
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str):
+        self.con, self.version = con, version
+        self._reset()
+
+    def _reset(self) -> None:
         self.article_ids: list[str] = []
         self.frames: dict[str, list[pl.DataFrame]] = {t.name: [] for t in OUTPUT_TABLES}
 
@@ -144,7 +146,7 @@ class _CacheWriter:
         for table in OUTPUT_TABLES:
             if frames[table.name].height:
                 self.frames[table.name].append(frames[table.name])
-        if len(self.article_ids) >= self.articles_per_write:
+        if len(self.article_ids) >= WRITE_ARTICLES:
             self.flush()
 
     def flush(self) -> None:
@@ -166,8 +168,7 @@ class _CacheWriter:
             self.con.execute("ROLLBACK")  # all of these batches or none: an article is never half cached
             raise
         self.con.execute("COMMIT")
-        self.article_ids = []
-        self.frames = {t.name: [] for t in OUTPUT_TABLES}
+        self._reset()
 
 
 def _current_frames(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, pl.DataFrame]:
@@ -216,8 +217,7 @@ def _extract_in_worker(batch: list[tuple]) -> dict[str, pl.DataFrame]:
 
 def worker_count(requested: int, pending: int) -> int:
     """Processes to use: ``requested`` (0 = one per core), fewer when there is little to do."""
-    wanted = requested if requested > 0 else available_cores()
-    return max(1, min(wanted, pending // MIN_ARTICLES_PER_WORKER))
+    return max(1, min(requested_workers(requested), pending // MIN_ARTICLES_PER_WORKER))
 
 
 def extract_incrementally(
@@ -234,7 +234,7 @@ def extract_incrementally(
     total = con.execute(f"SELECT count(*) FROM {ARTICLES_TABLE}").fetchone()[0]
     processes = worker_count(workers, len(pending))
 
-    writer = _CacheWriter(con, version, WRITE_ARTICLES)
+    writer = _CacheWriter(con, version)
 
     def finished(batch: list[tuple], frames: dict[str, pl.DataFrame]) -> None:
         writer.add([a[0] for a in batch], frames)

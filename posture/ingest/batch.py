@@ -50,8 +50,9 @@ def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = Non
     Of several inputs with the same text, the one with the smallest source_uri is the
     article and the others are duplicates, so the outcome does not depend on file order.
     With a ``cache`` (``posture.ingest.cache``), files and articles seen before are not read or
-    signed again; the outcome is the same. ``workers`` processes (0 = one per core) parse new
-    files and sign new articles when there are enough of them.
+    signed again, and ``workers`` processes (0 = one per core) parse the new files when there
+    are enough of them; the outcome is the same. Without a cache every file is parsed here and
+    only the signatures use the workers.
     """
     check_input_folder(root)
     with WorkerPool(workers) as pool:

@@ -161,8 +161,8 @@ def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
         if isinstance(outcome, Rejection):
             loaded.append((uri, [outcome]))
         else:
-            _, data = outcome
-            loaded.append((uri, (found.suffix.lower(), data, cache.input_key(data, uri, max_bytes))))
+            extension, data = outcome
+            loaded.append((uri, (extension, data, cache.input_key(data, uri, max_bytes))))
     known = cache.read_results([item[2] for _, item in loaded if isinstance(item, tuple)])
     new = [(uri, item) for uri, item in loaded if isinstance(item, tuple) and item[2] not in known]
     parsed = pool.map(_parse_loaded, [(extension, data, uri) for uri, (extension, data, _) in new])
@@ -226,11 +226,12 @@ def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX
     if isinstance(outcome, Rejection):
         yield outcome
     else:
-        yield from _parse(*outcome, source_uri)
+        extension, data = outcome
+        yield from _parse(READERS[extension], data, source_uri)
 
 
-def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[Callable, bytes]:
-    """The reader and bytes of a file, or why it can't be read (format, size, permissions)."""
+def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[str, bytes]:
+    """The extension (its reader's key in ``READERS``) and bytes of a file, or why it can't be read (format, size, permissions)."""
     extension = path.suffix.lower()
     reader = READERS.get(extension)
     if reader is None:
@@ -255,7 +256,7 @@ def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection |
         return Rejection(source_uri, Reason.UNREADABLE, f"The file could not be read: {exc.strerror or exc}.")
     if len(data) > max_bytes:
         return _too_large(source_uri, len(data), max_bytes)
-    return reader, data
+    return extension, data
 
 
 def _parse(reader: Callable[[bytes, str], Iterator[InputResult]], data: bytes, source_uri: str) -> Iterator[InputResult]:
