@@ -62,6 +62,17 @@ def test_every_folded_character_maps_back_into_the_original(phenomenon, written,
     assert text[slice(*n.to_original(start, start + 3))] == "بعد"
 
 
+def test_every_character_of_the_presentation_blocks_folds_without_failing():
+    """Symbols and unassigned points of the Arabic presentation-form blocks have no plain letters
+    (NFKC keeps them): they stay as they are, and the text around them still maps back."""
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
+        text = f"قبل {chr(code)} بعد"
+        n = normalise_for_matching(text)
+        start = n.text.index("بعد")
+        assert text[slice(*n.to_original(start, start + 3))] == "بعد", hex(code)
+    assert fold("\ufbb2") == "\ufbb2"  # ARABIC SYMBOL DOT ABOVE: its own NFKC
+
+
 @pytest.mark.parametrize("body, folded_word, original", [
     ('انسحبت القوات من حقل "العُمَر" النفطي', "العمر", "العُمَر"),
     ("وصلت مـــدرعات أمريكية", "مدرعات", "مـــدرعات"),

@@ -91,7 +91,9 @@ def fold_char(ch: str) -> str:
     if folded is not None:
         return folded
     if _is_presentation_form(ch):
-        return "".join(fold_char(c) for c in unicodedata.normalize("NFKC", ch))
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain != ch:  # (symbols and unassigned points of these blocks have no plain letters)
+            return "".join(fold_char(c) for c in plain)
     lower = ch.lower()
     return lower if len(lower) == 1 else ch
 
