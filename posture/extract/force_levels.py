@@ -181,7 +181,7 @@ class ForceLevelReader:
         if self._from_figure_of_change(q, mentions):
             # "from 2,000 to 1,400": the figure when it was said; said in a month or year over ("said in April
             # that it would cut ... from about 2,000") it is a figure of that time
-            return "past" if self._said_before_report(q, mentions) else "current"
+            return "past" if self._said_date(q, mentions) is not None else "current"
         if self._to_before(q, mentions) and (
                 self._cues_before(mentions, q.number_start, ("change_down",), window=CUE_WINDOW + 4) or
                 (self._cues_before(mentions, q.number_start, ("change_down",), window=TRIGGER_WINDOW * 4) and
@@ -218,9 +218,6 @@ class ForceLevelReader:
         the figure a change starts from, with the figure it goes to in the same clause."""
         return self._from_before(q, mentions) and any(
             other is not q and self._to_before(other, mentions) for other in self._clause_quantities(q, mentions))
-
-    def _said_before_report(self, q: Quantity, mentions: list[Mention]) -> bool:
-        return self._said_date(q, mentions) is not None
 
     def _said_date(self, q: Quantity, mentions: list[Mention]):
         """A date of a month, quarter or year over before the report, before the figure in its clause."""

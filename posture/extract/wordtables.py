@@ -179,10 +179,6 @@ class Tokens:
         # longest first, so that "وب" is tried before "و"
         self.proclitics = tuple(sorted(proclitics, key=len, reverse=True))
 
-    @property
-    def items(self) -> list[tuple[str, int, int]]:
-        return list(zip(self.words, self.starts, self.ends))
-
     def __len__(self) -> int:
         return self.n
 
@@ -204,12 +200,8 @@ class Tokens:
     def is_digits(self, i: int) -> bool:
         return 0 <= i < self.n and self.digit[i]
 
-    def forms(self, i: int, prefixes: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
-        """(form, prefix) readings of token i: itself, then without each proclitic (لل+X reads as ال+X)."""
-        return forms_of(self.word(i), self.proclitics if prefixes is None else prefixes)
-
     def has_form(self, i: int, words: frozenset[str], prefixes: tuple[str, ...] | None = None) -> bool:
-        """Whether a reading of token i (``forms``) is one of ``words``."""
+        """Whether a reading of token i (``forms_of``) is one of ``words``."""
         return has_form_in(self.word(i), self.proclitics if prefixes is None else prefixes, words)
 
     def openers(self, words: frozenset[str], prefixes: tuple[str, ...] | None = None) -> list[int]:
