@@ -124,6 +124,7 @@ class StagingIOManager(DuckDBIOManager):
 # DuckDB's buffer pool may otherwise take most of the machine's memory; past this it spills to
 # disk. Every connection a run opens to the warehouse must use the same settings.
 DUCKDB_CONFIG = {"memory_limit": "512MB"}
+EVICTION_LIMIT = "1MB"  # the memory limit set for a moment to empty the buffer pool
 
 
 class WarehouseResource(DuckDBResource):
@@ -141,6 +142,20 @@ class WarehouseResource(DuckDBResource):
         # the configuration dagster-duckdb connects with: DuckDB shares an open database only
         # with connections of the same configuration
         self._held = duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
+
+    def evict_cached_blocks(self) -> None:
+        """Drop the blocks DuckDB keeps cached in memory (up to its memory limit) and hand them back
+        to the OS: lowering the limit for a moment evicts every block no query holds, then the
+        configured limit is set again. Between steps nothing is held, and the next step reads
+        what it needs from the file."""
+        with self.get_connection() as con:
+            try:
+                con.execute(f"SET memory_limit = '{EVICTION_LIMIT}'")
+            except duckdb.Error:
+                pass  # (blocks in use by a query: they stay; the rest is evicted all the same)
+            finally:
+                limit = self.connection_config.get("memory_limit")
+                con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._held is not None:

@@ -1,0 +1,38 @@
+"""Handing memory that a finished step no longer uses back to the operating system.
+
+Every step of a run executes in one process (one writer for the DuckDB file), so what one step
+leaves resident is where the next one starts. Freed memory stays resident in three places unless
+asked for: the C library's heap (Python objects, numpy and pandas buffers), Arrow's memory pool
+and DuckDB's buffer pool (see ``WarehouseResource.evict_cached_blocks``). Measured at 100k
+articles, the three hold 300 to 700 MB after a step.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import sys
+from functools import cache
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, musl)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def release_freed_memory() -> bool:
+    """Collect garbage, empty Arrow's pool of unused memory, and return the free pages of the C
+    heap to the OS. Whether the C heap could be trimmed (glibc only)."""
+    gc.collect()
+    if "pyarrow" in sys.modules:  # (never imported just for this)
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True

@@ -1,0 +1,60 @@
+"""Memory a finished step freed goes back to the OS before the next step of the run's one process."""
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.jobs import return_freed_memory
+from pipelines.resources import DUCKDB_CONFIG, WarehouseResource
+from posture.memory import _malloc_trim
+
+
+def test_every_step_of_the_run_returns_freed_memory():
+    assert return_freed_memory in defs.resolve_job_def("posture_job").hook_defs
+
+
+@pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
+def test_freed_python_objects_leave_the_resident_set():
+    # 200 MB of 4 KB objects (malloc'd, not pymalloc), then one small object above them, so the
+    # C heap cannot shrink from its top when they are freed: only a trim returns their pages.
+    script = textwrap.dedent("""
+        import gc
+        from posture.memory import release_freed_memory
+        def resident_mb():
+            with open("/proc/self/statm") as statm:
+                return int(statm.read().split()[1]) * 4096 / 2**20
+        blocks = [bytes(4000) + bytes([i % 256]) for i in range(50_000)]
+        pin = bytearray(5000)
+        del blocks
+        gc.collect()
+        before = resident_mb()
+        assert release_freed_memory()
+        print(before - resident_mb())
+    """)
+    returned = float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                    check=True).stdout)
+    assert returned > 100
+
+
+def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_path):
+    database = str(tmp_path / "w.duckdb")
+    warehouse = WarehouseResource(database=database, connection_config=DUCKDB_CONFIG)
+    held = duckdb.connect(database, config={"custom_user_agent": "dagster", **DUCKDB_CONFIG})
+    held.execute("CREATE TABLE t AS SELECT range AS n, repeat('x', 40) || range AS s FROM range(4000000)")
+    held.execute("CHECKPOINT")
+    held.execute("SELECT count(DISTINCT s) FROM t").fetchall()  # reads every block into the pool
+
+    def pool_mb() -> float:
+        return held.execute("SELECT sum(memory_usage_bytes) / 2^20 FROM duckdb_memory()").fetchone()[0]
+
+    limit = held.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    cached = pool_mb()
+    warehouse.evict_cached_blocks()
+    assert cached > 20 and pool_mb() < cached / 4, (cached, pool_mb())
+    assert held.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit
+    assert held.execute("SELECT count(*) FROM t").fetchone()[0] == 4_000_000  # the data is all still there
+    held.close()
