@@ -7,11 +7,14 @@ rule leaves well-formed rows alone).
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pipelines.cli import main as posture
@@ -92,6 +95,20 @@ def test_ge_holds_only_the_columns_a_suite_checks(con):
     assert checked_columns(about_columns, ["id", "count"]) == ["id", "count"]
     shrink = SUITES["published_tables_do_not_shrink:places"]
     assert checked_columns(shrink, ["table_name", "staged_rows"]) == ["table_name", "staged_rows"]
+
+
+def test_a_validated_frame_is_let_go_after_its_validation(con):
+    """GE would keep every batch's frame for the life of the process: a run validates ~20 suites."""
+    def live_frames() -> int:
+        gc.collect()
+        return sum(isinstance(o, pd.DataFrame) for o in gc.get_objects())
+
+    before = live_frames()
+    for n in range(3):  # suites never validated before in this process
+        outcome = validate_suite(con, replace(_suite_for("movement_reports"), name=f"let_go_{n}"), STAGING,
+                                 DEFAULT_PARAMETERS)
+        assert outcome.row_count > 0
+    assert live_frames() <= before
 
 
 def test_a_movement_needs_a_place_or_an_asset_and_should_have_a_place(con):
