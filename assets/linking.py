@@ -94,9 +94,14 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
                                     rules.generic_sources)
             del staged
             linked = link_reports(reports, rules)
-            for table, rows in ((MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
-                                (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)):
-                write_table(con, STAGING, table, table.frame(rows))
+            outputs = [(MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                       (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)]
+            del reports, linked
+            while outputs:  # one table's rows at a time: each table's are let go once its frame is built
+                table, rows = outputs.pop(0)
+                frame = table.frame(rows)
+                del rows
+                write_table(con, STAGING, table, frame)
             record_step_fingerprint(con, STAGING, LINKING_STEP, tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
         metadata = {table.name: stored_table_metadata(con, STAGING, table) for table in LINK_OUTPUTS}
         sizes = dict(con.execute(f"SELECT n_reports, count(*) FROM {STAGING}.{MOVEMENT_EVENTS.name} "

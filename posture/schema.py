@@ -59,11 +59,8 @@ class Table:
 
     def frame(self, rows: list[dict]) -> pl.DataFrame:
         """A typed frame of ``rows`` (missing keys become nulls), sorted by the key."""
-        frame = pl.DataFrame(
-            [{c: row.get(c) for c in self.column_names} for row in rows],
-            schema=self.polars_schema,
-            orient="row",
-        )
+        # built column by column: a list of values per column, not a second dict per row
+        frame = pl.DataFrame({c: [row.get(c) for row in rows] for c in self.column_names}, schema=self.polars_schema)
         return frame.sort(list(self.key), nulls_last=True)
 
 

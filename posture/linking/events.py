@@ -184,7 +184,7 @@ def link_score(a: Report, b: Report, rules: LinkingRules) -> float | None:
 # ---------------------------------------------------------------- clustering
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Reach:
     """Bit masks of one report's places (one bit per gazetteer place) and of every place they can meet."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +24,7 @@ LEXICONS_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 ROLES = ("origin", "destination", "location", "via")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: one per gazetteer place, no dict each)
 class Place:
     place_id: str
     name_en: str
@@ -70,7 +70,7 @@ def bounds(value: int | None, low: int | None, high: int | None) -> tuple[int | 
     return low, high
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: hundreds of thousands at 100k articles)
 class AssetCount:
     asset_type: str
     count: int | None  # as stated
@@ -82,7 +82,7 @@ class AssetCount:
         return self.low is not None or self.high is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: one per movement report, 175k at 100k articles)
 class Report:
     movement_id: str
     article_id: str
@@ -99,31 +99,28 @@ class Report:
     source_key: str  # who vouches for it: a named source, else the outlet, else the story
     places: dict[str, tuple[Place, ...]]  # by role
     assets: dict[str, AssetCount]  # by asset type
+    # derived from the dates above when the report is made (the linker reads them for every pair)
+    reference_precision: str | None = field(init=False, compare=False)
+    date_start: date | None = field(init=False, compare=False)  # first day the report's date can mean
+    date_end: date | None = field(init=False, compare=False)  # last day of that period (inclusive)
+
+    def __post_init__(self) -> None:
+        if self.event_date is not None:
+            precision, start = self.event_date_precision or "day", self.event_date
+        elif self.published_date is not None:
+            precision, start = "day", self.published_date  # no event date: the publication day
+        else:
+            precision, start = None, None
+        object.__setattr__(self, "reference_precision", precision)
+        object.__setattr__(self, "date_start", start)
+        object.__setattr__(self, "date_end", None if start is None else
+                           period_end(start, precision) - timedelta(days=1))
 
     @property
     def date_basis(self) -> str | None:
         if self.event_date is not None:
             return "event_date"
         return "published_date" if self.published_date is not None else None
-
-    @cached_property
-    def reference_precision(self) -> str | None:
-        if self.event_date is not None:
-            return self.event_date_precision or "day"
-        return "day" if self.published_date is not None else None
-
-    @cached_property
-    def date_start(self) -> date | None:
-        """First day the report's date can mean: the event date's period, else the publication day."""
-        return self.event_date if self.event_date is not None else self.published_date
-
-    @cached_property
-    def date_end(self) -> date | None:
-        """Last day of that period (inclusive)."""
-        start = self.date_start
-        if start is None:
-            return None
-        return period_end(start, self.reference_precision) - timedelta(days=1)
 
     def named(self, role: str) -> tuple[Place, ...]:
         return self.places.get(role, ())
