@@ -14,11 +14,11 @@ from posture import code_version
 from posture.release import publish_release
 from posture.release_tools import diff_json, diff_releases, format_diff, release_dir
 from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
+from posture.visual.data import CHART_COLUMNS
 from posture.warehouse import PUBLISHED, STAGING, read_table
 
 RELEASE_KEY = dg.AssetKey("dataset_versions")
 DIFF_ROWS_SHOWN = 10  # keyed rows per kind of change in the release's diff metadata
-CHART_TABLES = ("movement_reports", "movement_places", "places", "force_levels")  # with the articles' dates
 
 published_specs = [
     dg.AssetSpec(
@@ -53,9 +53,9 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         counts = {t.name: con.execute(f"SELECT count(*) FROM {PUBLISHED}.{t.name}").fetchone()[0]
                   for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
         previews = {t.name: read_table(con, PUBLISHED, t, limit=PREVIEW_ROWS) for t in (*PUBLISHED_TABLES, DATASET_VERSIONS)}
-        # the charts' inputs only: not every table, and of the articles only their dates
-        frames = {name: read_table(con, PUBLISHED, TABLES[name]) for name in CHART_TABLES}
-        frames["articles"] = con.execute(f"SELECT article_id, published_date FROM {PUBLISHED}.articles").pl()
+        # the charts' inputs only: not every table, and of those only the columns drawn
+        frames = {name: read_table(con, PUBLISHED, TABLES[name], columns=columns)
+                  for name, columns in CHART_COLUMNS.items()}
     status = "published" if outcome.published else "unchanged"
     diff_md, diff = ("first release", {}) if outcome.published else ("no new release", {})
     if outcome.published and outcome.version > 1:

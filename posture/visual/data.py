@@ -12,6 +12,16 @@ from dataclasses import dataclass
 import polars as pl
 
 AREA_KINDS = ("admin1", "country")  # drawn at a representative point, not a precise location
+# The columns of the published tables that the map and the timeline read: a caller reads no more
+# (no evidence text, no article bodies).
+CHART_COLUMNS = {
+    "movement_reports": ("movement_id", "movement_type"),
+    "movement_places": ("movement_id", "role", "place_id"),
+    "places": ("place_id", "name_en", "place_kind", "feature_type", "lat", "lon"),
+    "force_levels": ("claim_id", "article_id", "actor", "metric", "status", "ref_date", "value", "value_min",
+                     "value_max", "qualifier", "area_place_id", "attributed_to"),
+    "articles": ("article_id", "published_date"),
+}
 
 
 @dataclass(frozen=True)
