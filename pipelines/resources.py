@@ -124,7 +124,12 @@ class StagingIOManager(DuckDBIOManager):
 # DuckDB's buffer pool may otherwise take most of the machine's memory; past this it spills to
 # disk. Every connection a run opens to the warehouse must use the same settings.
 DUCKDB_CONFIG = {"memory_limit": "512MB"}
-EVICTION_LIMIT = "1MB"  # the memory limit set for a moment to empty the buffer pool
+
+
+def warehouse_connection(database: str, connection_config: dict = DUCKDB_CONFIG) -> duckdb.DuckDBPyConnection:
+    """A connection configured as dagster-duckdb connects: DuckDB shares an open database only
+    with connections of the same configuration."""
+    return duckdb.connect(database, config={"custom_user_agent": "dagster", **connection_config})
 
 
 class WarehouseResource(DuckDBResource):
@@ -141,21 +146,7 @@ class WarehouseResource(DuckDBResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # the configuration dagster-duckdb connects with: DuckDB shares an open database only
         # with connections of the same configuration
-        self._held = duckdb.connect(self.database, config={"custom_user_agent": "dagster", **self.connection_config})
-
-    def evict_cached_blocks(self) -> None:
-        """Drop the blocks DuckDB keeps cached in memory (up to its memory limit) and hand them back
-        to the OS: lowering the limit for a moment evicts every block no query holds, then the
-        configured limit is set again. Between steps nothing is held, and the next step reads
-        what it needs from the file."""
-        with self.get_connection() as con:
-            try:
-                con.execute(f"SET memory_limit = '{EVICTION_LIMIT}'")
-            except duckdb.Error:
-                pass  # (blocks in use by a query: they stay; the rest is evicted all the same)
-            finally:
-                limit = self.connection_config.get("memory_limit")
-                con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
+        self._held = warehouse_connection(self.database, self.connection_config)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._held is not None:

@@ -178,6 +178,22 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit:
     return frame.cast({c: t for c, t in table.polars_schema.items() if c in names}).sort(order, nulls_last=True)
 
 
+EVICTION_LIMIT = "1MB"  # the memory limit set for a moment to empty DuckDB's buffer pool
+
+
+def evict_cached_blocks(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
+    """Drop the blocks DuckDB keeps cached in memory (up to its memory limit) and hand them back
+    to the OS: lowering the limit for a moment evicts every block no query holds, then
+    ``memory_limit`` is set again. Between steps nothing is held; the next step reads what it
+    needs from the file."""
+    try:
+        con.execute(f"SET memory_limit = '{EVICTION_LIMIT}'")
+    except duckdb.Error:
+        pass  # (what a query still holds stays; everything else is evicted all the same)
+    finally:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+
+
 def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
     """Row count and the sum of DuckDB's 64-bit hash of every row: equal for the same rows in any order.
 

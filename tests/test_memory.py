@@ -4,13 +4,13 @@ import subprocess
 import sys
 import textwrap
 
-import duckdb
 import pytest
 
 from pipelines.definitions import defs
 from pipelines.jobs import return_freed_memory
-from pipelines.resources import DUCKDB_CONFIG, WarehouseResource
+from pipelines.resources import DUCKDB_CONFIG, warehouse_connection
 from posture.memory import _malloc_trim
+from posture.warehouse import evict_cached_blocks
 
 
 def test_every_step_of_the_run_returns_freed_memory():
@@ -42,8 +42,7 @@ def test_freed_python_objects_leave_the_resident_set():
 
 def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_path):
     database = str(tmp_path / "w.duckdb")
-    warehouse = WarehouseResource(database=database, connection_config=DUCKDB_CONFIG)
-    held = duckdb.connect(database, config={"custom_user_agent": "dagster", **DUCKDB_CONFIG})
+    held = warehouse_connection(database)  # as the run holds the warehouse open
     held.execute("CREATE TABLE t AS SELECT range AS n, repeat('x', 40) || range AS s FROM range(4000000)")
     held.execute("CHECKPOINT")
     held.execute("SELECT count(DISTINCT s) FROM t").fetchall()  # reads every block into the pool
@@ -53,7 +52,8 @@ def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_
 
     limit = held.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     cached = pool_mb()
-    warehouse.evict_cached_blocks()
+    with warehouse_connection(database) as hook_connection:  # as the hook connects
+        evict_cached_blocks(hook_connection, DUCKDB_CONFIG["memory_limit"])
     assert cached > 20 and pool_mb() < cached / 4, (cached, pool_mb())
     assert held.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit
     assert held.execute("SELECT count(*) FROM t").fetchone()[0] == 4_000_000  # the data is all still there
