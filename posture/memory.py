@@ -3,7 +3,7 @@
 Every step of a run executes in one process (one writer for the DuckDB file), so what one step
 leaves resident is where the next one starts. Freed memory stays resident in three places unless
 asked for: the C library's heap (Python objects, numpy and pandas buffers), Arrow's memory pool
-and DuckDB's buffer pool (see ``WarehouseResource.evict_cached_blocks``). Measured at 100k
+and DuckDB's buffer pool (see ``posture.warehouse.evict_cached_blocks``). Measured at 100k
 articles, the three hold 300 to 700 MB after a step.
 """
 
