@@ -237,7 +237,7 @@ class ForceLevelReader:
         quantities = self.doc.within(self.doc.quantities, start, end)
         for d in self.doc.within(self.doc.dates, start, end):
             if d.precision not in ("year", "quarter", "month") or not self._ended_before(d, published) or \
-                    self.ctx.dates_the_report(d) or self.doc.word_before(d.start) in ("منذ", "since"):
+                    self.ctx.dates_the_report(d) or self._opens_a_period(d):
                 continue
             if self.doc.clause_comma(min(q.end, d.end), max(q.start, d.start)) or self._relative_clause_between(q, d):
                 continue
@@ -245,6 +245,11 @@ class ForceLevelReader:
             if nearest == q:
                 return True
         return False
+
+    def _opens_a_period(self, d) -> bool:
+        """"since 2019", "منذ 2014": a date right after a ``since`` cue is where a period begins."""
+        return any(m.category == "cues" and m.feature("since") and not self.doc.text[m.end:d.start].strip()
+                   for m in self.doc.within(self.doc.mentions, max(0, d.start - 30), d.start))
 
     def _follows_this_figure(self, q: Quantity, cue: Mention) -> bool:
         """A status cue after a figure ("4,000 troops at the height of its intervention") is that figure's, not
