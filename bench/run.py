@@ -364,7 +364,8 @@ def format_table(report: dict) -> str:
     for r in report["sizes"]:
         one = r.get("extraction_one_process")
         if one:
-            lines.append(f"\nExtraction of {one['articles']:,} articles in one warm process: {one['articles_per_s']:.0f} "
+            lines.append(f"\nExtraction of {one['articles']:,} articles (of the {r['articles']:,} corpus) in one warm "
+                         f"process: {one['articles_per_s']:.0f} "
                          f"articles/s ({one['articles_per_cpu_s']:.0f} per CPU s, {one['mb_per_cpu_s']:.2f} MB per CPU s).")
     for r in report["sizes"]:
         if "rerun_one_new_article_s" in r:
