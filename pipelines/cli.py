@@ -77,6 +77,7 @@ def _run_pipeline(args: argparse.Namespace) -> int:
     import dagster as dg
 
     from pipelines.definitions import defs
+    from posture.memory import unfrozen_afterwards
     from posture.release import ReleaseStateError
     from posture.warehouse import WarehouseBusy, WarehouseLayout, writer_lock
 
@@ -84,6 +85,7 @@ def _run_pipeline(args: argparse.Namespace) -> int:
     layout = WarehouseLayout.for_database(args.warehouse, args.lake_catalog, args.lake_data)
     try:
         with writer_lock(layout, args.wait, on_wait=lambda note: print(f"posture run: {note}", file=sys.stderr)), \
+                unfrozen_afterwards(), \
                 dg.DagsterInstance.ephemeral() as instance, \
                 step_progress(instance, len(job.nodes_in_topological_order), args.quiet) as run_id:
             _recover(layout)

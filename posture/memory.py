@@ -14,6 +14,8 @@ import ctypes
 import ctypes.util
 import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 
@@ -33,7 +35,8 @@ def release_freed_memory() -> bool:
     What survives the collection at a step's end lives as long as the run (code, the run's
     context, caches): it is frozen, so the next collections skip it. Without that, each full
     collection walked every object of Dagster, GE and the code, ~0.25 s, 14 steps a run
-    (measured); a frozen object that later turns into cyclic garbage stays until the process ends."""
+    (measured); a frozen object that later turns into cyclic garbage stays until the run ends (``unfrozen_afterwards``)
+    or the process does."""
     gc.collect()
     gc.freeze()
     if "pyarrow" in sys.modules:  # (never imported just for this)
@@ -43,3 +46,14 @@ def release_freed_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+@contextmanager
+def unfrozen_afterwards() -> Iterator[None]:
+    """Around a run in a process that goes on after it (the tests run many in one): the objects
+    ``release_freed_memory`` froze take part in collections again, so what the run left in
+    reference cycles (a connection, a frame) is freed."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()

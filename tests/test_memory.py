@@ -78,6 +78,23 @@ def test_objects_alive_after_a_release_are_left_out_of_later_collections():
     assert frozen > 1000
 
 
+def test_posture_run_leaves_nothing_frozen_behind(sample_release):
+    import gc
+
+    assert sample_release.code == 0 and gc.get_freeze_count() == 0  # the steps' hook froze, the run thawed
+
+
+def test_unfrozen_afterwards_thaws_what_a_release_froze():
+    left = _printed_number("""
+        from posture.memory import unfrozen_afterwards
+        with unfrozen_afterwards():
+            release_freed_memory()
+            assert gc.get_freeze_count() > 1000
+        print(gc.get_freeze_count())
+    """)
+    assert left == 0
+
+
 def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_path):
     database = str(tmp_path / "w.duckdb")
     held = warehouse_connection(database)  # as the run holds the warehouse open
