@@ -35,8 +35,8 @@ def release_freed_memory() -> bool:
     What survives the collection at a step's end lives as long as the run (code, the run's
     context, caches): it is frozen, so the next collections skip it. Without that, each full
     collection walked every object of Dagster, GE and the code, ~0.25 s, 14 steps a run
-    (measured); a frozen object that later turns into cyclic garbage stays until the run ends (``unfrozen_afterwards``)
-    or the process does."""
+    (measured). A frozen object that later turns into cyclic garbage stays until the run ends
+    (``unfrozen_afterwards``) or the process does."""
     gc.collect()
     gc.freeze()
     if "pyarrow" in sys.modules:  # (never imported just for this)

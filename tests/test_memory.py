@@ -1,16 +1,20 @@
 """Memory a finished step freed goes back to the OS before the next step of the run's one process."""
 
+import gc
+import shutil
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
+from pipelines.cli import main as posture
 from pipelines.definitions import defs
 from pipelines.jobs import return_freed_memory
 from pipelines.resources import DUCKDB_CONFIG, warehouse_connection
 from posture.memory import _malloc_trim
 from posture.warehouse import evict_cached_blocks
+from tests.conftest import SAMPLE
 
 
 def test_every_step_of_the_run_returns_freed_memory():
@@ -78,10 +82,13 @@ def test_objects_alive_after_a_release_are_left_out_of_later_collections():
     assert frozen > 1000
 
 
-def test_posture_run_leaves_nothing_frozen_behind(sample_release):
-    import gc
-
-    assert sample_release.code == 0 and gc.get_freeze_count() == 0  # the steps' hook froze, the run thawed
+def test_posture_run_leaves_nothing_frozen_behind(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE / "000_9839c6f32bc64aaa.txt", inbox)
+    gc.unfreeze()  # (whatever an earlier test's run froze)
+    code = posture(["run", "--input", str(inbox), "--warehouse", str(tmp_path / "w" / "w.duckdb"), "--quiet"])
+    assert code == 0 and gc.get_freeze_count() == 0  # the steps' hook froze, the end of the run thawed
 
 
 def test_unfrozen_afterwards_thaws_what_a_release_froze():
