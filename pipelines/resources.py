@@ -144,8 +144,6 @@ class WarehouseResource(DuckDBResource):
     _held: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        # the configuration dagster-duckdb connects with: DuckDB shares an open database only
-        # with connections of the same configuration
         self._held = warehouse_connection(self.database, self.connection_config)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
