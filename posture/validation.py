@@ -18,7 +18,8 @@ Run-time settings reach the suites as expectation parameters (``{"$PARAMETER":
 
 GE runs on pandas frames read from DuckDB: GE's SQL path on DuckDB reports failures
 without counts. One ephemeral GE context (and pandas datasource) serves every validation of a
-process; GE is imported only when a suite is really validated.
+process; GE is imported only when a suite is really validated, and without the modules it
+loads for expectations our suites don't use (``posture.lazy_modules``).
 
 ``validate_suite_cached`` skips GE when the frame a suite would validate is the one a previous
 validation saw: the frame's content fingerprint (row count and an order-independent sum of
@@ -44,6 +45,7 @@ from typing import Any
 import duckdb
 
 from posture import code_version
+from posture.lazy_modules import deferred
 from posture.schema import PUBLISHED_TABLES
 from posture.vocab import vocabularies
 from posture.warehouse import PUBLISHED, content_fingerprint, sql_string
@@ -225,6 +227,14 @@ def render_html(result: Any) -> str:
     return _page_view().render(ValidationResultsPageRenderer().render(result))
 
 
+def _great_expectations() -> Any:
+    """GE, imported without the modules it loads only for expectations our suites don't use."""
+    with deferred("scipy.stats", "altair"):
+        import great_expectations
+
+    return great_expectations
+
+
 @cache
 def _page_view() -> Any:
     """One GE page view per process: its Jinja environment compiles the page templates once
@@ -237,7 +247,7 @@ def _page_view() -> Any:
 @cache
 def _pandas_datasource() -> Any:
     """One ephemeral GE context per process (creating one per validation costs more than most validations)."""
-    import great_expectations as gx
+    gx = _great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -302,8 +312,7 @@ def checked_columns(suite: Suite, available: list[str]) -> list[str]:
 
 def _validate(con: duckdb.DuckDBPyConnection, suite: Suite, query: str, parameters: dict[str, Any] | None,
               with_html: bool) -> tuple[SuiteOutcome, str]:
-    import great_expectations as gx
-
+    gx = _great_expectations()
     relation = con.sql(query)
     columns = checked_columns(suite, relation.columns)
     frame = relation.select(*(duckdb.ColumnExpression(c) for c in columns)).df()
