@@ -156,3 +156,31 @@ def test_identical_bodies_are_near_duplicates(body, other):
     assert ("a", "b", 1.0) in pairs
     # the same id given twice is one article, never paired with itself
     assert all(a != b for a, b, _ in find_near_duplicates([("a", body), ("a", body)]))
+
+
+# Text drawn from every block the language and near-duplicate folds know, and from beyond them.
+_mixed_text = st.text(st.characters(codec="utf-8", categories=None,
+                                    include_characters="أإآٱىةؤئ\u064b\u0670\u0640٠٩۰۹",
+                                    min_codepoint=0, max_codepoint=0x10FFFF), max_size=300)
+
+
+@PROPERTY_SETTINGS
+@given(_mixed_text)
+def test_letter_counts_per_script_are_the_characters_inside_the_ranges_of_scripts_tsv(text):
+    from posture.ingest.metadata import _data_rows, _scripts
+
+    scripts = _scripts()
+    expected = dict.fromkeys(scripts.names, 0)
+    for char in text:
+        for row in _data_rows("scripts.tsv"):
+            if int(row["first"], 16) <= ord(char) <= int(row["last"], 16):
+                expected[row["script"]] += 1
+    assert dict(zip(scripts.names, scripts.letter_counts(text).tolist())) == expected
+
+
+@PROPERTY_SETTINGS
+@given(_mixed_text)
+def test_the_comparison_fold_maps_each_character_by_itself(text):
+    from posture.ingest.near_duplicates import _FOLDED, fold_for_comparison
+
+    assert fold_for_comparison(text) == "".join(_FOLDED.get(char, char) for char in text)

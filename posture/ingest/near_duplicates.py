@@ -38,19 +38,33 @@ _PERM_A = _rng.integers(1, 1 << 63, size=NUM_PERMUTATIONS, dtype=np.uint64) | np
 _PERM_B = _rng.integers(0, 1 << 63, size=NUM_PERMUTATIONS, dtype=np.uint64)
 _SHIFT = np.uint64(32)
 
-# Folding for comparison only: Arabic letter variants, diacritics and tatweel, Eastern digits.
-_FOLD_TABLE = str.maketrans(
-    {
-        **dict.fromkeys("أإآٱ", "ا"),
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-        **dict.fromkeys([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"], None),
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-    }
-)
+# Folding for comparison only: Arabic letter variants, diacritics and tatweel, Eastern digits. Each
+# character folds to one character or to none, so the fold is a lookup by code point, done on the
+# whole text at once (str.translate goes through a dict per character: ~40 % of shingling).
+_FOLDED = {
+    **dict.fromkeys("أإآٱ", "ا"),
+    "ى": "ي",
+    "ة": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    **dict.fromkeys([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"], ""),
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
+_DROP = np.uint32(0xFFFFFFFF)  # not a code point
+_FOLD_LOOKUP = np.arange(max(map(ord, _FOLDED)) + 1, dtype=np.uint32)
+for _char, _folded in _FOLDED.items():
+    _FOLD_LOOKUP[ord(_char)] = ord(_folded) if _folded else _DROP
+
+
+def fold_for_comparison(text: str) -> str:
+    """``text`` with every character in ``_FOLDED`` replaced by its fold (or removed)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    in_table = points < len(_FOLD_LOOKUP)
+    folded = np.where(in_table, _FOLD_LOOKUP[np.where(in_table, points, 0)], points)
+    return folded[folded != _DROP].tobytes().decode("utf-32-le", "surrogatepass")
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -61,7 +75,7 @@ def shingles(body: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     shingle's hash combines its words' hashes with fixed multipliers. A text shorter than ``size``
     words is one shingle.
     """
-    words = _WORD.findall(body.casefold().translate(_FOLD_TABLE))
+    words = _WORD.findall(fold_for_comparison(body.casefold()))
     if not words:
         return np.empty(0, dtype=np.uint64)
     word_hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))  # UTF-8
