@@ -3,7 +3,9 @@ outcome is the one reading them again gives, for every awkward input."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 
 import duckdb
 import pytest
@@ -12,6 +14,7 @@ from posture import code_version
 from posture.ingest.batch import ingest_folder
 from posture.ingest.cache import IngestCache
 from posture import processes
+from posture.ingest import readers
 from posture.processes import WorkerPool
 from tests.conftest import REPO
 from tests.pipeline_runs import materialize_all
@@ -45,6 +48,65 @@ def test_cached_reading_gives_what_reading_gives(tmp_path):
         other = IngestCache(con, code_version() + "-other")
         ingest_folder(inbox, max_bytes=MAX_BYTES, cache=other)
         assert other.read_hits == 0
+
+
+def _opened_files(monkeypatch) -> list[str]:
+    """The source_uris whose bytes the readers read from now on."""
+    opened: list[str] = []
+    real_read = readers._read_bytes
+
+    def recording_read(path, source_uri, max_bytes):
+        opened.append(source_uri)
+        return real_read(path, source_uri, max_bytes)
+
+    monkeypatch.setattr(readers, "_read_bytes", recording_read)
+    return opened
+
+
+def _a_minute_later() -> int:
+    return time.time_ns() + 60 * 10**9
+
+
+def test_a_file_unchanged_since_it_was_read_is_not_opened_again(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(AWKWARD, inbox)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        first = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version(), _a_minute_later))
+        opened = _opened_files(monkeypatch)
+        again = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version(), _a_minute_later))
+        assert opened == [] and again == first
+
+        # the same size, other bytes and the old modification time put back: its status-change
+        # time moved, so it is read again, and what it says now is what the batch holds
+        edited = inbox / "nested" / "deeper" / "turkish_reinforcements.md"
+        before = edited.stat()
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("Turkish", "Russian", 1), encoding="utf-8")
+        os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+        changed = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version(), _a_minute_later))
+        assert opened == ["nested/deeper/turkish_reinforcements.md"]
+        monkeypatch.undo()
+        assert changed == ingest_folder(inbox, max_bytes=MAX_BYTES) != first
+
+        # an unchanged file whose results are gone from the cache is read after all
+        con.execute("DELETE FROM staging.read_cache")
+        opened = _opened_files(monkeypatch)
+        assert ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version())) == changed
+        assert len(opened) > 20
+
+
+def test_a_file_changed_moments_before_it_was_read_is_read_again_next_time(tmp_path, monkeypatch):
+    """Within one tick of the file system's clock a second change leaves the status as it was:
+    a file that recent is not remembered."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(AWKWARD, inbox)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        first = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()))  # now: just copied
+        opened = _opened_files(monkeypatch)
+        second_cache = IngestCache(con, code_version())
+        assert ingest_folder(inbox, max_bytes=MAX_BYTES, cache=second_cache) == first
+        assert len(opened) > 20 and second_cache.read_misses == 0  # opened, hashed, and known by their bytes
 
 
 def test_worker_processes_read_and_sign_what_one_process_does(tmp_path, monkeypatch):

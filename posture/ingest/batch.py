@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from posture.ingest.cache import IngestCache
@@ -64,7 +64,7 @@ def _ingest(root: Path, max_bytes: int, cache: IngestCache | None, pool: WorkerP
     seen: dict[str, str] = {}
     for result in read_folder(root, max_bytes=max_bytes, cache=cache, pool=pool):  # sorted by source_uri
         if isinstance(result, Rejection):
-            batch.rejected.append(asdict(result))
+            batch.rejected.append(dict(vars(result)))
             continue
         assert isinstance(result, ArticleRecord)
         aid = article_id(result.body)
@@ -72,7 +72,7 @@ def _ingest(root: Path, max_bytes: int, cache: IngestCache | None, pool: WorkerP
             batch.duplicates.append({"source_uri": result.source_uri, "article_id": aid})
             continue
         seen[aid] = result.source_uri
-        row = asdict(result)
+        row = dict(vars(result))  # (flat records: asdict's deep copy was a tenth of a cached read)
         row["article_id"] = aid
         batch.articles.append(row)
     batch.near_duplicates = [

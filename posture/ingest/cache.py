@@ -1,13 +1,18 @@
 """What reading the inbox found last time, kept in the warehouse so a run re-reads only new files.
 
 Reading a file (decoding, HTML extraction, metadata, language detection) costs far more than
-hashing its bytes, and a corpus grows by a few files a day. Two tables of the warehouse:
+hashing its bytes, and a corpus grows by a few files a day. Three tables of the warehouse:
 
 - ``staging.read_cache``: the results of reading one input file (its articles and rejections,
   as JSON), keyed by the sha256 of the file's bytes, its source_uri and the size limit; valid for
   one version of the code (any change to the readers makes everything be read again);
 - ``staging.signature_cache``: each article's near-duplicate signature (MinHash values and
-  shingle count), keyed by article id, i.e. by its text.
+  shingle count), keyed by article id, i.e. by its text;
+- ``staging.file_cache``: the read-cache key of each file as it was when read, with its status
+  (size, modification and status-change times, inode). A file whose status is unchanged is not
+  opened again: rewriting a file always moves its status-change time, which no program can set
+  back. A file changed less than ``SETTLE_SECONDS`` before it was read is not remembered (it might
+  change again within the same tick of the file system's clock), so it is read again next time.
 
     cache = IngestCache(con, code_version())
     batch = ingest_folder(inbox, max_bytes=..., cache=cache)
@@ -20,7 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import os
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import date
 
@@ -32,6 +39,8 @@ from posture.ingest.records import ArticleRecord, InputResult, Rejection
 
 READ_CACHE = "staging.read_cache"
 SIGNATURE_CACHE = "staging.signature_cache"
+FILE_CACHE = "staging.file_cache"
+SETTLE_SECONDS = 5  # coarser than any file system's clock (FAT: 2 s)
 
 
 def _encode(results: list[InputResult]) -> str:
@@ -60,18 +69,40 @@ def _decode(payload: str) -> list[InputResult]:
 class IngestCache:
     """Read results and near-duplicate signatures of one code version, in a DuckDB warehouse."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, version: str):
-        self.con, self.version = con, version
+    def __init__(self, con: duckdb.DuckDBPyConnection, version: str, clock: Callable[[], int] = time.time_ns):
+        self.con, self.version, self.clock = con, version, clock
         con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         con.execute(f"CREATE TABLE IF NOT EXISTS {READ_CACHE} "
                     "(input_key VARCHAR, version VARCHAR, results VARCHAR)")
         con.execute(f"CREATE TABLE IF NOT EXISTS {SIGNATURE_CACHE} "
                     "(article_id VARCHAR, version VARCHAR, signature BLOB, shingles INTEGER)")
-        for table in (READ_CACHE, SIGNATURE_CACHE):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {FILE_CACHE} (source_uri VARCHAR, max_bytes BIGINT, "
+                    "status VARCHAR, input_key VARCHAR, version VARCHAR, PRIMARY KEY (source_uri, max_bytes))")
+        for table in (READ_CACHE, SIGNATURE_CACHE, FILE_CACHE):
             # asked first: a DELETE that removes nothing still costs a pass over the stored results
             if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE version <> ?)", [version]).fetchone()[0]:
                 con.execute(f"DELETE FROM {table} WHERE version <> ?", [version])
         self.read_hits = self.read_misses = 0
+        self._files_read: dict[tuple[str, int], tuple[str, str]] = {}  # (uri, size limit): (status, key), to store
+
+    # -- files unchanged since they were read
+    @staticmethod
+    def _status(info: os.stat_result) -> str:
+        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
+
+    def unchanged_file_keys(self, files: dict[str, os.stat_result], max_bytes: int) -> dict[str, str]:
+        """For those of ``files`` (source_uri: status) unchanged since they were read: the key of their bytes."""
+        if not files:
+            return {}
+        rows = self.con.execute(
+            f"SELECT source_uri, status, input_key FROM {FILE_CACHE} WHERE version = ? AND max_bytes = ? "
+            "AND source_uri IN (SELECT unnest(?::VARCHAR[]))", [self.version, max_bytes, list(files)]).fetchall()
+        return {uri: key for uri, status, key in rows if status == self._status(files[uri])}
+
+    def remember_file(self, source_uri: str, info: os.stat_result, max_bytes: int, key: str) -> None:
+        """Note the key of a file just read (stored with the results, by ``store_results``)."""
+        if max(info.st_mtime_ns, info.st_ctime_ns) < self.clock() - SETTLE_SECONDS * 10**9:
+            self._files_read[(source_uri, max_bytes)] = (self._status(info), key)
 
     @staticmethod
     def input_key(data: bytes, source_uri: str, max_bytes: int) -> str:
@@ -93,9 +124,17 @@ class IngestCache:
         return found
 
     def store_results(self, entries: dict[str, list[InputResult]]) -> None:
+        """Store the results of files just read, then the keys of those files (in this order: a
+        file's key is never stored without its results)."""
         if entries:
             self._insert(READ_CACHE, {"input_key": list(entries), "version": [self.version] * len(entries),
                                       "results": [_encode(results) for results in entries.values()]})
+        if self._files_read:
+            files, self._files_read = self._files_read, {}
+            rows = pa.table({"source_uri": [uri for uri, _ in files], "max_bytes": [limit for _, limit in files],  # noqa: F841
+                             "status": [status for status, _ in files.values()],
+                             "input_key": [key for _, key in files.values()], "version": [self.version] * len(files)})
+            self.con.execute(f"INSERT OR REPLACE INTO {FILE_CACHE} SELECT * FROM rows")
 
     # -- near-duplicate signatures
     def signatures(self, article_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, int]]:

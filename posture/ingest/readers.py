@@ -110,6 +110,10 @@ class ReadResultCache(Protocol):
 
     def input_key(self, data: bytes, source_uri: str, max_bytes: int) -> str: ...
 
+    def unchanged_file_keys(self, files: dict[str, os.stat_result], max_bytes: int) -> dict[str, str]: ...
+
+    def remember_file(self, source_uri: str, info: os.stat_result, max_bytes: int, key: str) -> None: ...
+
     def read_results(self, keys: list[str]) -> dict[str, list[InputResult]]: ...
 
     def store_results(self, entries: dict[str, list[InputResult]]) -> None: ...
@@ -123,7 +127,8 @@ def read_folder(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
     """Every input under ``root``, sorted by ``source_uri``: one ``ArticleRecord`` or ``Rejection`` each.
 
     With a ``cache``, a file whose bytes (and name) were read before gives its earlier results
-    without being parsed again; a ``pool`` parses the others in worker processes. Raises
+    without being parsed again, and a file unchanged since (the same status: size, times, inode)
+    is not even opened; a ``pool`` parses the others in worker processes. Raises
     ``FileNotFoundError`` / ``NotADirectoryError`` only for ``root`` itself.
     """
     root = Path(root)
@@ -152,18 +157,37 @@ def _parse_loaded(item: tuple[str, bytes, str]) -> list[InputResult]:
 
 def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
                      cache: ReadResultCache, pool: WorkerPool) -> Iterator[InputResult]:
-    loaded: list[tuple[str, list[InputResult] | tuple[str, bytes, str]]] = []
-    for uri, found in listed:
-        if isinstance(found, Rejection):
-            loaded.append((uri, [found]))
+    # (uri, results) of an input rejected before reading, or (uri, (extension, bytes, cache key));
+    # a file the cache knows unchanged since it was read (its status: size, times, inode) is not
+    # opened: its bytes are None, its key the one they had
+    loaded: list[tuple[str, list[InputResult] | tuple[str, bytes | None, str]]] = []
+    checked = [(uri, found, found if isinstance(found, Rejection) else _check_input_file(found, uri, max_bytes))
+               for uri, found in listed]
+    unchanged = cache.unchanged_file_keys({uri: result[1] for uri, _, result in checked
+                                           if not isinstance(result, Rejection)}, max_bytes)
+    for uri, path, result in checked:
+        if isinstance(result, Rejection):
+            loaded.append((uri, [result]))
             continue
-        outcome = _load_input_file(found, uri, max_bytes)
-        if isinstance(outcome, Rejection):
-            loaded.append((uri, [outcome]))
-        else:
-            extension, data = outcome
-            loaded.append((uri, (extension, data, cache.input_key(data, uri, max_bytes))))
+        extension, info = result
+        if uri in unchanged:
+            loaded.append((uri, (extension, None, unchanged[uri])))
+            continue
+        data = _read_bytes(path, uri, max_bytes)
+        if isinstance(data, Rejection):
+            loaded.append((uri, [data]))
+            continue
+        key = cache.input_key(data, uri, max_bytes)
+        cache.remember_file(uri, info, max_bytes, key)
+        loaded.append((uri, (extension, data, key)))
     known = cache.read_results([item[2] for _, item in loaded if isinstance(item, tuple)])
+    paths = dict(listed)
+    for index, (uri, item) in enumerate(loaded):
+        if isinstance(item, tuple) and item[1] is None and item[2] not in known:
+            # the file is unchanged but its results are gone from the cache: read it after all
+            data = _read_bytes(paths[uri], uri, max_bytes)
+            loaded[index] = (uri, [data]) if isinstance(data, Rejection) else \
+                (uri, (item[0], data, cache.input_key(data, uri, max_bytes)))
     new = [(uri, item) for uri, item in loaded if isinstance(item, tuple) and item[2] not in known]
     parsed = pool.map(_parse_loaded, [(extension, data, uri) for uri, (extension, data, _) in new])
     fresh: dict[str, list[InputResult]] = {item[2]: results for (_, item), results in zip(new, parsed)}
@@ -232,6 +256,15 @@ def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX
 
 def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[str, bytes]:
     """The extension (its reader's key in ``READERS``) and bytes of a file, or why it can't be read (format, size, permissions)."""
+    checked = _check_input_file(path, source_uri, max_bytes)
+    if isinstance(checked, Rejection):
+        return checked
+    data = _read_bytes(path, source_uri, max_bytes)
+    return data if isinstance(data, Rejection) else (checked[0], data)
+
+
+def _check_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[str, os.stat_result]:
+    """The extension and status of a file worth reading, or why it is not (format, kind, size)."""
     extension = path.suffix.lower()
     reader = READERS.get(extension)
     if reader is None:
@@ -249,6 +282,10 @@ def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection |
         return _too_large(source_uri, info.st_size, max_bytes)
     if info.st_size == 0:
         return Rejection(source_uri, Reason.EMPTY, "The file is empty (0 bytes).")
+    return extension, info
+
+
+def _read_bytes(path: Path, source_uri: str, max_bytes: int) -> Rejection | bytes:
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
@@ -256,7 +293,7 @@ def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection |
         return Rejection(source_uri, Reason.UNREADABLE, f"The file could not be read: {exc.strerror or exc}.")
     if len(data) > max_bytes:
         return _too_large(source_uri, len(data), max_bytes)
-    return extension, data
+    return data
 
 
 def _parse(reader: Callable[[bytes, str], Iterator[InputResult]], data: bytes, source_uri: str) -> Iterator[InputResult]:
