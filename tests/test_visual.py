@@ -140,3 +140,25 @@ def test_outlines_cover_syria_and_iraq_and_credit_natural_earth():
     readme = (OUTLINES_PATH.parent / "README.md").read_text()
     assert "Natural Earth" in readme and "public domain" in readme
     assert "Natural Earth" in json.loads(OUTLINES_PATH.read_text())["properties"]["source"]
+
+
+def test_past_the_label_limit_the_places_with_the_most_reports_are_named():
+    from posture.visual.charts import LABELLED_PLACES_MAX, _labelled
+
+    many = LABELLED_PLACES_MAX + 10
+    place_rows = [{"place_id": f"p{i:03d}", "name_en": f"Place {i:03d}", "place_kind": "point",
+                   "feature_type": "town", "country_code": "SY", "lat": 33 + i / 50, "lon": 38 + i / 50}
+                  for i in range(many)]
+    # place i is the destination of i reports from p000 (p000 itself is in every route)
+    reports, places = [], []
+    for i in range(1, many):
+        for k in range(i):
+            movement = f"m{i}_{k}"
+            reports.append(_movement(movement, "deployment"))
+            places += [_place(movement, "origin", "p000"), _place(movement, "destination", f"p{i:03d}")]
+    data = movement_map_data(MOVEMENT_REPORTS.frame(reports), MOVEMENT_PLACES.frame(places),
+                             PLACES.frame(place_rows))
+    named = {p.place_id for p in _labelled(data)}
+    assert len(data.places) == many and len(named) == LABELLED_PLACES_MAX
+    assert named == {"p000"} | {f"p{i:03d}" for i in range(many - LABELLED_PLACES_MAX + 1, many)}
+    assert render_movement_map(data) == render_movement_map(data)

@@ -23,7 +23,7 @@ from matplotlib.patches import Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from posture.visual import style  # noqa: E402
-from posture.visual.data import MovementMapData, TimelinePoint  # noqa: E402
+from posture.visual.data import MapPlace, MovementMapData, TimelinePoint  # noqa: E402
 from posture.visual.outlines import focus_bounds, lines, outlines, polygons  # noqa: E402
 
 DPI = 100
@@ -35,6 +35,9 @@ HALO = [path_effects.withStroke(linewidth=2.5, foreground="white")]
 # Past this many claims the per-point value labels overlap into noise (and cost more than the chart):
 # only each actor's latest claim is labelled.
 LABELLED_POINTS_MAX = 60
+# Likewise for place names on the map: each is drawn as a path with a halo, past this many they
+# cover each other (and cost more than every route together); the places with the most reports are named.
+LABELLED_PLACES_MAX = 60
 
 
 def png_bytes(figure: Figure) -> bytes:
@@ -83,28 +86,36 @@ def _extent(data: MovementMapData) -> tuple[float, float, float, float]:
     return lon_min - 0.4, lat_min - 0.4, lon_max + 0.4, lat_max + 0.4
 
 
-def _arrow(start: np.ndarray, end: np.ndarray, rad: float, width: float, points: float) -> tuple[np.ndarray, np.ndarray]:
-    """An arc from ``start`` to ``end`` (pixels) bent like matplotlib's ``arc3`` connection, and its
-    filled head (``-|>``, scaled like a FancyArrowPatch of this line width); ends trimmed as
-    ``shrinkA`` / ``shrinkB`` do. ``points`` is pixels per typographic point."""
-    delta = end - start
-    control = (start + end) / 2 + rad * np.array([delta[1], -delta[0]])
-    t = ARC_STEPS[:, None]
-    curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
-    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(curve, axis=0).T))])
-    scale = (10 + 2 * width) * points  # FancyArrowPatch's mutation_scale, in pixels
-    first, tip = ROUTE_SHRINK[0] * points, max(along[-1] - ROUTE_SHRINK[1] * points, 0.0)
-    tip_point = np.array([np.interp(tip, along, curve[:, 0]), np.interp(tip, along, curve[:, 1])])
-    base = max(tip - 0.4 * scale, first)
-    keep = (along > first) & (along < base)
-    line = np.vstack([[np.interp(first, along, curve[:, 0]), np.interp(first, along, curve[:, 1])], curve[keep],
-                      [np.interp(base, along, curve[:, 0]), np.interp(base, along, curve[:, 1])]])
-    direction = tip_point - line[-1]
-    norm = float(np.hypot(*direction))
-    direction = direction / norm if norm else delta / (float(np.hypot(*delta)) or 1.0)
-    side = np.array([-direction[1], direction[0]]) * 0.2 * scale
-    back = tip_point - direction * 0.4 * scale
-    return line, np.array([tip_point, back + side, back - side])
+def _arrows(starts: np.ndarray, ends: np.ndarray, rads: np.ndarray, widths: np.ndarray, points: float
+            ) -> tuple[list[np.ndarray], np.ndarray]:
+    """For each route (rows of ``starts`` / ``ends``, in pixels): an arc bent like matplotlib's
+    ``arc3`` connection and its filled head (``-|>``, scaled like a FancyArrowPatch of that line
+    width); ends trimmed as ``shrinkA`` / ``shrinkB`` do. ``points`` is pixels per typographic
+    point. The arcs are computed for all routes at once; only cutting each to its length is per route."""
+    delta = ends - starts
+    control = (starts + ends) / 2 + rads[:, None] * np.stack([delta[:, 1], -delta[:, 0]], axis=1)
+    t = ARC_STEPS[None, :, None]
+    curves = (1 - t) ** 2 * starts[:, None] + 2 * (1 - t) * t * control[:, None] + t ** 2 * ends[:, None]
+    steps = np.diff(curves, axis=1)
+    along = np.concatenate([np.zeros((len(starts), 1)), np.cumsum(np.hypot(steps[..., 0], steps[..., 1]), axis=1)],
+                           axis=1)
+    scale = (10 + 2 * widths) * points  # FancyArrowPatch's mutation_scale, in pixels
+    first = ROUTE_SHRINK[0] * points
+    tips = np.maximum(along[:, -1] - ROUTE_SHRINK[1] * points, 0.0)
+    bases = np.maximum(tips - 0.4 * scale, first)
+    lines, tip_points = [], np.empty_like(starts)
+    for i, (distance, curve) in enumerate(zip(along, curves)):
+        cut = np.stack([np.interp((first, bases[i], tips[i]), distance, curve[:, axis]) for axis in (0, 1)], axis=1)
+        tip_points[i] = cut[2]
+        lines.append(np.vstack([cut[0], curve[(distance > first) & (distance < bases[i])], cut[1]]))
+    direction = tip_points - np.array([line[-1] for line in lines])
+    norm = np.hypot(direction[:, 0], direction[:, 1])
+    length = np.hypot(delta[:, 0], delta[:, 1])
+    direction = np.where(norm[:, None] > 0, direction / np.where(norm > 0, norm, 1.0)[:, None],
+                         delta / np.where(length > 0, length, 1.0)[:, None])
+    side = np.stack([-direction[:, 1], direction[:, 0]], axis=1) * (0.2 * scale)[:, None]
+    back = tip_points - direction * (0.4 * scale)[:, None]
+    return lines, np.stack([tip_points, back + side, back - side], axis=1)
 
 
 def _draw_routes(ax, routes) -> None:
@@ -114,22 +125,35 @@ def _draw_routes(ax, routes) -> None:
         return
     ax.apply_aspect()  # fix the data-to-pixel transform the arcs are computed in
     to_pixels, points = ax.transData, ax.figure.dpi / 72
-    from_pixels = to_pixels.inverted()
     ends = to_pixels.transform([xy for r in routes for xy in ((r.origin.lon, r.origin.lat),
                                                               (r.destination.lon, r.destination.lat))])
-    lines, heads = [], []
-    for i, route in enumerate(routes):
-        line, head = _arrow(ends[2 * i], ends[2 * i + 1], 0.12 + 0.04 * (i % 3), style.route_width(route.reports),
-                            points)
-        lines.append(from_pixels.transform(line))
-        heads.append(from_pixels.transform(head))
+    widths = np.array([style.route_width(r.reports) for r in routes], dtype=float)
+    lines, heads = _arrows(ends[0::2], ends[1::2], 0.12 + 0.04 * (np.arange(len(routes)) % 3), widths, points)
+    # back to data coordinates in one transform of every point (one call per route cost more than the arcs)
+    in_data = to_pixels.inverted().transform(np.vstack([*lines, heads.reshape(-1, 2)]))
+    split = np.cumsum([len(line) for line in lines])
+    lines, heads = np.split(in_data[:split[-1]], split[:-1]), in_data[split[-1]:].reshape(-1, 3, 2)
     colours = [style.movement_colour(r.movement_type) for r in routes]
-    widths = [style.route_width(r.reports) for r in routes]
     ax.add_collection(LineCollection(lines, colors=colours, linewidths=widths, alpha=0.85, zorder=4,
                                      linestyles=["--" if r.to_or_from_area else "-" for r in routes]),
                       autolim=False)
     ax.add_collection(PolyCollection(heads, facecolors=colours, edgecolors=colours, linewidths=widths,
                                      alpha=0.85, zorder=4), autolim=False)
+
+
+def _labelled(data: MovementMapData) -> tuple[MapPlace, ...]:
+    """The places named on the map: all of them, or past ``LABELLED_PLACES_MAX`` those with the most
+    reports (routes and sites), ties by name."""
+    if len(data.places) <= LABELLED_PLACES_MAX:
+        return data.places
+    reports: dict[str, int] = {}
+    for route in data.routes:
+        for place in (route.origin, route.destination):
+            reports[place.place_id] = reports.get(place.place_id, 0) + route.reports
+    for site in data.sites:
+        reports[site.place.place_id] = reports.get(site.place.place_id, 0) + len(site.movement_ids)
+    ranked = sorted(data.places, key=lambda p: (-reports.get(p.place_id, 0), p.name, p.place_id))
+    return tuple(ranked[:LABELLED_PLACES_MAX])
 
 
 def render_movement_map(data: MovementMapData, title: str = "Reported movements") -> bytes:
@@ -154,7 +178,8 @@ def render_movement_map(data: MovementMapData, title: str = "Reported movements"
         if group:
             ax.scatter([p.lon for p in group], [p.lat for p in group], s=18, zorder=6, color=colour,
                        edgecolor="#222", linewidth=0.8, marker=marker)
-    for place in data.places:
+    labelled = _labelled(data)
+    for place in labelled:
         ax.annotate(place.name, (place.lon, place.lat), xytext=(5, 4), textcoords="offset points", fontsize=8,
                     zorder=7, path_effects=HALO)
 
@@ -178,8 +203,10 @@ def render_movement_map(data: MovementMapData, title: str = "Reported movements"
     if outside:
         ax.text(0.995, 0.995, "beyond the map: " + ", ".join(outside), transform=ax.transAxes, ha="right",
                 va="top", fontsize=8, color="#333", zorder=8, path_effects=HALO)
-    ax.text(0.995, 0.005, "Outlines: Natural Earth (public domain)", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=6, color="#777", zorder=8)
+    credit = "Outlines: Natural Earth (public domain)"
+    if len(labelled) < len(data.places):
+        credit = f"named: the {len(labelled)} of {len(data.places)} places with the most reports. {credit}"
+    ax.text(0.995, 0.005, credit, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#777", zorder=8)
     return png_bytes(figure)
 
 
