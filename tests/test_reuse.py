@@ -18,7 +18,9 @@ import pytest
 
 from posture import code_version
 from posture.release import RELEASE_FINGERPRINTS, publish_release, staged_fingerprint
-from posture.validation import VALIDATION_CACHE, load_suites, render_query, validate_suite, validate_suite_cached
+from posture.validation import (VALIDATION_CACHE, checked_columns, load_suites, render_query, validate_suite,
+                                validate_suite_cached)
+from posture.vocab import vocabularies
 from posture.visual.chart_cache import cached_png, chart_key
 from posture.schema import TABLES
 from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint, read_table, replace_table_if_changed
@@ -89,6 +91,19 @@ def test_a_validation_is_reused_only_for_identical_content(con, tmp_path):
 
     # the same broken content again: the failure is reused, so it still blocks
     assert not validate_suite_cached(con, MOVEMENTS, STAGING, "run-4", PARAMETERS).success
+
+
+def test_a_change_no_expectation_can_see_reuses_the_validation(con):
+    """The fingerprint is of the columns GE gets: another known source leaves ``source_known`` true,
+    and no expectation reads ``attributed_to`` itself, so GE would see the very same frame."""
+    first = validate_suite_cached(con, MOVEMENTS, STAGING, "run-1", PARAMETERS)
+    columns = con.sql(render_query(MOVEMENTS, STAGING, con)).columns
+    assert "attributed_to" in columns and "attributed_to" not in checked_columns(MOVEMENTS, columns)
+    source = vocabularies().as_parameters()["sources"][0]
+    con.execute(f"UPDATE {STAGING}.movement_reports SET attributed_to = ? WHERE movement_id = "
+                f"(SELECT min(movement_id) FROM {STAGING}.movement_reports)", [source])
+    again = validate_suite_cached(con, MOVEMENTS, STAGING, "run-2", PARAMETERS)
+    assert again.reused_from_run == "run-1" and again.summary() == first.summary()
 
 
 def test_a_changed_setting_validates_again(con):
