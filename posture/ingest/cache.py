@@ -9,10 +9,10 @@ hashing its bytes, and a corpus grows by a few files a day. Three tables of the 
 - ``staging.signature_cache``: each article's near-duplicate signature (MinHash values and
   shingle count), keyed by article id, i.e. by its text;
 - ``staging.file_cache``: the read-cache key of each file as it was when read, with its status
-  (size, modification and status-change times, inode). A file whose status is unchanged is not
-  opened again: rewriting a file always moves its status-change time, which no program can set
-  back. A file changed less than ``SETTLE_SECONDS`` before it was read is not remembered (it might
-  change again within the same tick of the file system's clock), so it is read again next time.
+  (size, modification and status-change times, inode, device). A file whose status is unchanged
+  is not opened again: rewriting a file always moves its status-change time, which no program
+  can set back. A file changed less than ``SETTLE_SECONDS`` before it was read is not remembered
+  (it might change again within the same tick of the file system's clock): it is read again.
 
     cache = IngestCache(con, code_version())
     batch = ingest_folder(inbox, max_bytes=..., cache=cache)
@@ -67,7 +67,7 @@ def _decode(payload: str) -> list[InputResult]:
 
 
 class IngestCache:
-    """Read results and near-duplicate signatures of one code version, in a DuckDB warehouse."""
+    """Read results, near-duplicate signatures and file statuses of one code version, in a DuckDB warehouse."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, version: str, clock: Callable[[], int] = time.time_ns):
         self.con, self.version, self.clock = con, version, clock
