@@ -22,19 +22,11 @@ class _DeferredModule(types.ModuleType):
     __spec__ = None  # the import system reads it; None means "not being imported right now"
 
     def __getattr__(self, attribute: str):  # called only for attributes the stand-in lacks
-        real = _load(self.__name__)
+        if sys.modules.get(self.__name__) is self:  # read inside the block: make way for the real one
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)  # (which also sets it on its parent package)
         self.__dict__.update(real.__dict__)  # later reads through this stand-in go straight to the module
         return getattr(real, attribute)
-
-
-def _load(name: str) -> types.ModuleType:
-    if isinstance(sys.modules.get(name), _DeferredModule):
-        del sys.modules[name]
-    module = importlib.import_module(name)
-    parent, _, child = name.rpartition(".")
-    if parent and parent in sys.modules:
-        setattr(sys.modules[parent], child, module)
-    return module
 
 
 @contextmanager

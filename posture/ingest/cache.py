@@ -91,12 +91,15 @@ class IngestCache:
         return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
     def unchanged_file_keys(self, files: dict[str, os.stat_result], max_bytes: int) -> dict[str, str]:
-        """For those of ``files`` (source_uri: status) unchanged since they were read: the key of their bytes."""
+        """For those of ``files`` (source_uri: status) unchanged since they were read, and whose
+        results are still stored: the key of their bytes."""
         if not files:
             return {}
         rows = self.con.execute(
-            f"SELECT source_uri, status, input_key FROM {FILE_CACHE} WHERE version = ? AND max_bytes = ? "
-            "AND source_uri IN (SELECT unnest(?::VARCHAR[]))", [self.version, max_bytes, list(files)]).fetchall()
+            f"SELECT f.source_uri, f.status, f.input_key FROM {FILE_CACHE} f WHERE f.version = ? "
+            "AND f.max_bytes = ? AND f.source_uri IN (SELECT unnest(?::VARCHAR[])) AND EXISTS "
+            f"(SELECT 1 FROM {READ_CACHE} r WHERE r.input_key = f.input_key AND r.version = f.version)",
+            [self.version, max_bytes, list(files)]).fetchall()
         return {uri: key for uri, status, key in rows if status == self._status(files[uri])}
 
     def remember_file(self, source_uri: str, info: os.stat_result, max_bytes: int, key: str) -> None:

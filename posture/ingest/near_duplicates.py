@@ -52,9 +52,17 @@ _FOLDED = {
     **{chr(0x06F0 + i): str(i) for i in range(10)},
 }
 _DROP = np.uint32(0xFFFFFFFF)  # not a code point
-_FOLD_LOOKUP = np.arange(max(map(ord, _FOLDED)) + 1, dtype=np.uint32)
-for _char, _folded in _FOLDED.items():
-    _FOLD_LOOKUP[ord(_char)] = ord(_folded) if _folded else _DROP
+
+
+def _fold_lookup() -> np.ndarray:
+    """Code point -> folded code point (or ``_DROP``), up to the last code point that folds."""
+    lookup = np.arange(max(map(ord, _FOLDED)) + 1, dtype=np.uint32)
+    for char, folded in _FOLDED.items():
+        lookup[ord(char)] = ord(folded) if folded else _DROP
+    return lookup
+
+
+_FOLD_LOOKUP = _fold_lookup()
 
 
 def fold_for_comparison(text: str) -> str:

@@ -158,8 +158,8 @@ def _parse_loaded(item: tuple[str, bytes, str]) -> list[InputResult]:
 def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
                      cache: ReadResultCache, pool: WorkerPool) -> Iterator[InputResult]:
     # (uri, results) of an input rejected before reading, or (uri, (extension, bytes, cache key));
-    # a file the cache knows unchanged since it was read (its status: size, times, inode) is not
-    # opened: its bytes are None, its key the one they had
+    # a file the cache knows unchanged since it was read (its status: size, times, inode), its
+    # results stored, is not opened: its bytes are None, its key the one they had
     loaded: list[tuple[str, list[InputResult] | tuple[str, bytes | None, str]]] = []
     checked = [(uri, found, found if isinstance(found, Rejection) else _check_input_file(found, uri, max_bytes))
                for uri, found in listed]
@@ -181,13 +181,6 @@ def _read_with_cache(listed: list[tuple[str, Path | Rejection]], max_bytes: int,
         cache.remember_file(uri, info, max_bytes, key)
         loaded.append((uri, (extension, data, key)))
     known = cache.read_results([item[2] for _, item in loaded if isinstance(item, tuple)])
-    paths = dict(listed)
-    for index, (uri, item) in enumerate(loaded):
-        if isinstance(item, tuple) and item[1] is None and item[2] not in known:
-            # the file is unchanged but its results are gone from the cache: read it after all
-            data = _read_bytes(paths[uri], uri, max_bytes)
-            loaded[index] = (uri, [data]) if isinstance(data, Rejection) else \
-                (uri, (item[0], data, cache.input_key(data, uri, max_bytes)))
     new = [(uri, item) for uri, item in loaded if isinstance(item, tuple) and item[2] not in known]
     parsed = pool.map(_parse_loaded, [(extension, data, uri) for uri, (extension, data, _) in new])
     fresh: dict[str, list[InputResult]] = {item[2]: results for (_, item), results in zip(new, parsed)}

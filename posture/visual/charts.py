@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 
 import matplotlib
 import numpy as np
@@ -146,13 +147,13 @@ def _labelled(data: MovementMapData) -> tuple[MapPlace, ...]:
     reports (routes and sites), ties by name."""
     if len(data.places) <= LABELLED_PLACES_MAX:
         return data.places
-    reports: dict[str, int] = {}
+    reports: Counter[str] = Counter()
     for route in data.routes:
-        for place in (route.origin, route.destination):
-            reports[place.place_id] = reports.get(place.place_id, 0) + route.reports
+        reports[route.origin.place_id] += route.reports
+        reports[route.destination.place_id] += route.reports
     for site in data.sites:
-        reports[site.place.place_id] = reports.get(site.place.place_id, 0) + len(site.movement_ids)
-    ranked = sorted(data.places, key=lambda p: (-reports.get(p.place_id, 0), p.name, p.place_id))
+        reports[site.place.place_id] += len(site.movement_ids)
+    ranked = sorted(data.places, key=lambda p: (-reports[p.place_id], p.name, p.place_id))
     return tuple(ranked[:LABELLED_PLACES_MAX])
 
 
