@@ -73,6 +73,48 @@ def run(args: argparse.Namespace) -> int:
         return _run_pipeline(args)
 
 
+def watch(args: argparse.Namespace) -> int:
+    """Run the pipeline now and again whenever a file in the inbox is added, changed or removed,
+    in one process that stays up: Dagster, GE and the code are loaded once, so a run for a few new
+    articles costs only its own work. A change is taken up when two looks ``--interval`` apart
+    see the same files; while another process writes the warehouse, the run is tried again.
+    Stops after ``--runs`` runs, or at Ctrl-C."""
+    import time
+
+    from posture.ingest.batch import InputFolderError, check_input_folder, inbox_fingerprint
+    from posture.validation import load_great_expectations
+
+    try:
+        check_input_folder(args.input)
+    except InputFolderError as error:
+        print(f"posture watch: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    args.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    import pipelines.definitions  # noqa: F401  (loaded before the first run, like GE)
+    load_great_expectations()
+    runs, code, previous_look, last_run_on = 0, EXIT_OK, None, None
+    try:
+        with _settings_environment(args):
+            while not args.runs or runs < args.runs:
+                seen = inbox_fingerprint(args.input)
+                # run on a change once two looks agree: a file still being written is not read half-way
+                if seen == last_run_on or seen != previous_look:
+                    previous_look = seen
+                    time.sleep(args.interval)
+                    continue
+                started = time.perf_counter()
+                code = _run_pipeline(args)
+                if code == EXIT_BUSY:  # another writer: nothing was done, the same inbox is tried again
+                    time.sleep(args.interval)
+                    continue
+                runs, last_run_on = runs + 1, seen
+                print(f"posture watch: run {runs} exited {code} in {time.perf_counter() - started:.1f} s; "
+                      f"watching {args.input} every {args.interval:g} s", flush=True)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return code
+
+
 def _run_pipeline(args: argparse.Namespace) -> int:
     import dagster as dg
 
@@ -222,33 +264,46 @@ def export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `posture run`, which `posture watch` takes too."""
+    parser.add_argument("--input", type=Path, default=DEFAULT_INPUT,
+                        help="folder of articles, read recursively (default: the bundled sample corpus)")
+    parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
+                        help="DuckDB file to write (default: data/warehouse.duckdb)")
+    parser.add_argument("--gazetteer", action="append", default=[],
+                        help="extra gazetteer CSV or GeoNames dump (repeatable)")
+    parser.add_argument("--wait", type=float, default=0.0,
+                        help="seconds to wait for another run writing the same warehouse (default: 0)")
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="publish even if a table lost more rows since the last release than allowed")
+    parser.add_argument("--max-shrink-percent", type=int,
+                        default=int(os.environ.get("POSTURE_MAX_SHRINK_PERCENT") or DEFAULT_MAX_SHRINK_PERCENT),
+                        help="share of its rows a published table may lose since the last release "
+                             "(default: $POSTURE_MAX_SHRINK_PERCENT or 50)")
+    parser.add_argument("--lake-catalog", default=os.environ.get("POSTURE_LAKE_CATALOG", ""),
+                        help="DuckLake catalog holding every release: a file, or a catalog string such as "
+                             "'postgres:dbname=posture host=db' (default: $POSTURE_LAKE_CATALOG, "
+                             "else lake.ducklake beside the warehouse)")
+    parser.add_argument("--lake-data", default=os.environ.get("POSTURE_LAKE_DATA", ""),
+                        help="folder or object-store URL for the lake's data files (default: "
+                             "$POSTURE_LAKE_DATA, else lake_files/ beside the warehouse)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="posture", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run_parser = commands.add_parser("run", help="ingest, extract, validate and publish a release")
-    run_parser.add_argument("--input", type=Path, default=DEFAULT_INPUT,
-                            help="folder of articles, read recursively (default: the bundled sample corpus)")
-    run_parser.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE,
-                            help="DuckDB file to write (default: data/warehouse.duckdb)")
-    run_parser.add_argument("--gazetteer", action="append", default=[],
-                            help="extra gazetteer CSV or GeoNames dump (repeatable)")
-    run_parser.add_argument("--wait", type=float, default=0.0,
-                            help="seconds to wait for another run writing the same warehouse (default: 0)")
-    run_parser.add_argument("--allow-shrink", action="store_true",
-                            help="publish even if a table lost more rows since the last release than allowed")
-    run_parser.add_argument("--max-shrink-percent", type=int,
-                            default=int(os.environ.get("POSTURE_MAX_SHRINK_PERCENT") or DEFAULT_MAX_SHRINK_PERCENT),
-                            help="share of its rows a published table may lose since the last release "
-                                 "(default: $POSTURE_MAX_SHRINK_PERCENT or 50)")
-    run_parser.add_argument("--lake-catalog", default=os.environ.get("POSTURE_LAKE_CATALOG", ""),
-                            help="DuckLake catalog holding every release: a file, or a catalog string such as "
-                                 "'postgres:dbname=posture host=db' (default: $POSTURE_LAKE_CATALOG, "
-                                 "else lake.ducklake beside the warehouse)")
-    run_parser.add_argument("--lake-data", default=os.environ.get("POSTURE_LAKE_DATA", ""),
-                            help="folder or object-store URL for the lake's data files (default: "
-                                 "$POSTURE_LAKE_DATA, else lake_files/ beside the warehouse)")
+    _add_run_options(run_parser)
     run_parser.set_defaults(handler=run)
+
+    watch_parser = commands.add_parser("watch", help="run again whenever the inbox changes, in one long-lived process")
+    _add_run_options(watch_parser)
+    watch_parser.add_argument("--interval", type=float, default=5.0,
+                              help="seconds between looks at the inbox (default: 5)")
+    watch_parser.add_argument("--runs", type=int, default=0,
+                              help="stop after this many runs and exit with the last one's code (default: 0, never)")
+    watch_parser.set_defaults(handler=watch)
 
     eval_parser = commands.add_parser("eval", help="score the published tables against gold files")
     eval_parser.add_argument("--gold", type=Path, required=True, help="folder with *.gold.json files")

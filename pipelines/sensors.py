@@ -1,28 +1,13 @@
 """Sensors: start a run when files in the inbox change."""
 
 
-import hashlib
 import os
 
 import dagster as dg
 
 from pipelines.jobs import posture_job
 from pipelines.resources import PostureSettings
-
-
-def inbox_fingerprint(inbox: str) -> str:
-    """Hash of every file's relative path, size and modification time under the inbox."""
-    digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in sorted(os.walk(inbox)):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            digest.update(f"{os.path.relpath(path, inbox)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+from posture.ingest.batch import inbox_fingerprint
 
 
 @dg.sensor(job=posture_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED)

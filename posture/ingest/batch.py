@@ -44,6 +44,22 @@ def check_input_folder(root: Path) -> None:
         raise InputFolderError(f"input folder {root} is not readable: check its permissions")
 
 
+def inbox_fingerprint(root: Path) -> str:
+    """Hash of every file's relative path, size and modification time under ``root``: it changes
+    when a file is added, changed or removed (what the sensor and `posture watch` look for)."""
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = None, workers: int = 1) -> IngestedBatch:
     """Read every input under ``root``; each lands in exactly one of the three lists.
 
