@@ -97,6 +97,20 @@ def test_ge_holds_only_the_columns_a_suite_checks(con):
     assert checked_columns(shrink, ["table_name", "staged_rows"]) == ["table_name", "staged_rows"]
 
 
+def test_unexpected_rows_are_named_even_when_the_expectation_passes(tmp_path):
+    """A ``mostly`` expectation passes with a few unexpected rows; they are still its examples."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA s; CREATE TABLE s.t AS SELECT i AS id, i = 3 AS odd_one FROM range(10) r(i)")
+        suite = Suite("mostly_clean", "t", "SELECT * FROM {schema}.t", ("id",), "", {
+            "name": "mostly_clean", "expectations": [{"type": "expect_column_values_to_be_in_set",
+                                                      "kwargs": {"column": "odd_one", "value_set": [False],
+                                                                 "mostly": 0.8}}]})
+        outcome = validate_suite(con, suite, "s")
+    (expectation,) = outcome.outcomes
+    assert outcome.success and expectation.success
+    assert expectation.unexpected_count == 1 and expectation.examples == [{"id": 3, "odd_one": True}]
+
+
 def test_a_validated_frame_is_let_go_after_its_validation(con):
     """GE would keep every batch's frame for the life of the process: a run validates ~20 suites."""
     def live_frames() -> int:
