@@ -18,6 +18,11 @@ Before any file is written, the staged tables' fingerprint (each table's row cou
 computed in DuckDB, with the code and Parquet writer versions) is compared with the one recorded
 beside the latest release (``staging.release_fingerprints``): equal, the Parquet files would be
 the latest release's bytes again, so nothing is read, written or hashed.
+
+Steps 2 and 3 rewrite only the tables whose file differs from the latest release's (same code):
+the others already hold those bytes' rows, in the lake (when its newest snapshot is the latest
+release's) and in the published tables (written only here, with their ``dataset_versions`` row).
+A few new reports usually change a few tables, so the rest of the lake and warehouse is left alone.
 """
 
 from __future__ import annotations
@@ -151,9 +156,33 @@ def recover_interrupted_publish(con: duckdb.DuckDBPyConnection, layout: Warehous
     return None
 
 
+def _tables_as_latest_release(layout: WarehouseLayout, latest_version: int, code_version: str,
+                              file_hashes: dict[str, str]) -> set[str]:
+    """The tables whose new file has the bytes of the latest release's file, made by the same code
+    (none without a latest release or its manifest)."""
+    manifest_path = layout.releases_dir / release_folder_name(latest_version) / "manifest.json"
+    if not latest_version or not manifest_path.exists():
+        return set()
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("code_version") != code_version:
+        return set()
+    return {file.removesuffix(".parquet") for file, digest in file_hashes.items()
+            if manifest["files"].get(file, {}).get("sha256") == digest}
+
+
+def _lake_holds_release(con: duckdb.DuckDBPyConnection, version: int) -> bool:
+    """Whether the lake's newest snapshot is release ``version``'s (not one a crash left after it,
+    nor another catalog's)."""
+    recorded = con.execute(f"SELECT lake_snapshot_id FROM {PUBLISHED}.dataset_versions WHERE version = ?",
+                           [version]).fetchone()
+    newest = con.execute("SELECT snapshot_id, commit_message FROM lake.snapshots() "
+                         "ORDER BY snapshot_id DESC LIMIT 1").fetchone()
+    return bool(recorded and newest and newest == (recorded[0], f"release {version}"))
+
+
 def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], version: int) -> int:
-    """Replace the lake tables with the release files in one transaction, i.e. one DuckLake snapshot;
-    return its id."""
+    """Replace these lake tables with the release files in one transaction, i.e. one DuckLake
+    snapshot; return its id."""
     con.execute("BEGIN TRANSACTION")
     for name, path in files.items():  # DuckDB reads the file itself: no copy of the table in Python
         con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM read_parquet({sql_string(str(path))})")
@@ -248,14 +277,17 @@ def publish_release(
     final = layout.releases_dir / release_folder_name(version)
     fault_point(RELEASE_FILES_WRITTEN)
 
+    as_latest = _tables_as_latest_release(layout, latest_version, code_version, file_hashes)
     attach_lake(con, layout)
-    snapshot_id = _commit_to_lake(con, files, version)
+    lake_as_latest = as_latest if _lake_holds_release(con, latest_version) else set()
+    snapshot_id = _commit_to_lake(con, {n: p for n, p in files.items() if n not in lake_as_latest}, version)
     fault_point(LAKE_COMMITTED)
 
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     con.execute("BEGIN TRANSACTION")
     for name, path in files.items():
-        load_parquet_table(con, PUBLISHED, TABLES[name], path)
+        if name not in as_latest:
+            load_parquet_table(con, PUBLISHED, TABLES[name], path)
     con.execute(
         f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,

@@ -77,6 +77,12 @@ class WarehouseLayout:
             data = Path(data).resolve().as_posix()
         return data if data.endswith("/") else data + "/"
 
+    @property
+    def lake_beside_warehouse(self) -> bool:
+        """Whether the lake is the default one, catalog and data files beside the warehouse: it then
+        moves with the warehouse's folder."""
+        return not self.lake_catalog.strip() and not self.lake_data.strip()
+
     @classmethod
     def for_database(cls, database: str | Path, lake_catalog: str = "", lake_data: str = "") -> "WarehouseLayout":
         return cls(Path(database).resolve(), lake_catalog, lake_data)
@@ -88,9 +94,18 @@ def sql_string(value: str) -> str:
 
 
 def attach_lake_sql(layout: WarehouseLayout, alias: str = "lake", read_only: bool = False) -> str:
-    """The ATTACH statement for the release lake (requires the ducklake extension to be loaded)."""
-    options = "READ_ONLY" if read_only else f"DATA_PATH {sql_string(layout.lake_data_path)}"
-    return f"ATTACH IF NOT EXISTS {sql_string(layout.lake_catalog_uri)} AS {alias} ({options})"
+    """The ATTACH statement for the release lake (requires the ducklake extension to be loaded).
+
+    The catalog stores its data path as an absolute path. For the lake beside the warehouse, the
+    path beside the warehouse overrides it: a moved or copied warehouse folder reads and writes its
+    own lake files, not those of the folder it came from.
+    """
+    options = ["READ_ONLY"] if read_only else []
+    if not read_only or layout.lake_beside_warehouse:
+        options.append(f"DATA_PATH {sql_string(layout.lake_data_path)}")
+    if layout.lake_beside_warehouse:
+        options.append("OVERRIDE_DATA_PATH true")
+    return f"ATTACH IF NOT EXISTS {sql_string(layout.lake_catalog_uri)} AS {alias} ({', '.join(options)})"
 
 
 def attach_lake(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, alias: str = "lake",

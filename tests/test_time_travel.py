@@ -7,6 +7,7 @@ catalog-location setting), so these tests also show the setting is honoured.
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import polars as pl
@@ -15,7 +16,8 @@ import pytest
 from posture.release_tools import release_dir
 from posture.schema import PUBLISHED_TABLES
 from posture.warehouse import WarehouseLayout, attach_lake, attach_lake_sql
-from tests.conftest import MOVED_PLACE
+from tests.conftest import MOVED_PLACE, REPO
+from tests.pipeline_runs import materialize_all
 
 
 def _releases(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, dict]]:
@@ -100,3 +102,87 @@ def test_default_lake_is_beside_the_warehouse(tmp_path):
     assert layout.lake_catalog_uri == f"ducklake:{(tmp_path / 'lake.ducklake').resolve().as_posix()}"
     assert layout.lake_data_path == (tmp_path / "lake_files").resolve().as_posix() + "/"
     assert layout.lake_catalog_file == (tmp_path / "lake.ducklake").resolve()
+
+
+def _publish_one_more_article(inbox, warehouse) -> None:
+    shutil.copy(REPO / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", inbox)
+    assert materialize_all(inbox, warehouse).success
+
+
+def _tables_by_file(layout: WarehouseLayout, old: int, new: int) -> tuple[set[str], set[str]]:
+    """(tables whose release file changed, tables whose file has the same bytes) from ``old`` to ``new``."""
+    files = [json.loads((release_dir(layout, v) / "manifest.json").read_text())["files"] for v in (old, new)]
+    same = {name.removesuffix(".parquet") for name, entry in files[1].items()
+            if files[0].get(name, {}).get("sha256") == entry["sha256"]}
+    return {t.name for t in PUBLISHED_TABLES} - same, same
+
+
+def _created_in_snapshot(con: duckdb.DuckDBPyConnection, snapshot: int) -> set[str]:
+    changes = con.execute("SELECT changes FROM lake.snapshots() WHERE snapshot_id = ?", [snapshot]).fetchone()[0]
+    return {name.removeprefix("main.") for name in changes.get("tables_created", [])}
+
+
+def _assert_lake_holds(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, version: int) -> None:
+    snapshot = con.execute("SELECT lake_snapshot_id FROM main.dataset_versions WHERE version = ?",
+                           [version]).fetchone()[0]
+    for table in PUBLISHED_TABLES:
+        released = _sorted(pl.read_parquet(release_dir(layout, version) / f"{table.name}.parquet"), table.key)
+        as_of = con.execute(f"SELECT * FROM lake.{table.name} AT (VERSION => {snapshot})").pl()
+        assert _sorted(as_of, table.key).equals(released), (version, table.name)
+
+
+def _assert_lake_and_warehouse_hold_latest(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout) -> None:
+    latest = con.execute("SELECT max(version) FROM main.dataset_versions").fetchone()[0]
+    _assert_lake_holds(con, layout, latest)
+    for table in PUBLISHED_TABLES:
+        released = _sorted(pl.read_parquet(release_dir(layout, latest) / f"{table.name}.parquet"), table.key)
+        assert _sorted(con.execute(f"SELECT * FROM main.{table.name}").pl(), table.key).equals(released), table.name
+
+
+def test_a_release_rewrites_only_the_tables_whose_file_changed(sample_inbox, warehouse):
+    assert materialize_all(sample_inbox, warehouse).success
+    _publish_one_more_article(sample_inbox, warehouse)
+    layout = WarehouseLayout.for_database(warehouse)
+    changed, same = _tables_by_file(layout, 1, 2)
+    assert changed and same, "the new article should change some tables and leave others as they were"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        attach_lake(con, layout, read_only=True)
+        snapshot = con.execute("SELECT lake_snapshot_id FROM main.dataset_versions WHERE version = 2").fetchone()[0]
+        assert _created_in_snapshot(con, snapshot) == changed
+        _assert_lake_and_warehouse_hold_latest(con, layout)
+
+
+def test_a_lake_snapshot_after_the_latest_release_makes_the_next_release_rewrite_every_table(
+        sample_inbox, warehouse):
+    assert materialize_all(sample_inbox, warehouse).success
+    layout = WarehouseLayout.for_database(warehouse)
+    # what a publish killed just after its lake commit leaves: a newer snapshot, in no release
+    with duckdb.connect(str(warehouse)) as con:
+        attach_lake(con, layout)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("CREATE OR REPLACE TABLE lake.places AS SELECT * REPLACE (lat + 1 AS lat) FROM lake.places")
+        con.execute("CALL lake.set_commit_message('posture', 'release 2')")
+        con.execute("COMMIT")
+    _publish_one_more_article(sample_inbox, warehouse)
+    changed, same = _tables_by_file(layout, 1, 2)
+    assert "places" in same
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        attach_lake(con, layout, read_only=True)
+        snapshot = con.execute("SELECT lake_snapshot_id FROM main.dataset_versions WHERE version = 2").fetchone()[0]
+        assert _created_in_snapshot(con, snapshot) == {t.name for t in PUBLISHED_TABLES}
+        _assert_lake_and_warehouse_hold_latest(con, layout)
+
+
+def test_a_copied_warehouse_folder_uses_its_own_lake_files(sample_inbox, tmp_path):
+    original = tmp_path / "original" / "warehouse.duckdb"
+    assert materialize_all(sample_inbox, original).success
+    copy = tmp_path / "copy" / "warehouse.duckdb"
+    shutil.copytree(original.parent, copy.parent)
+    shutil.rmtree(original.parent)  # the folder it came from is gone: nothing may be read from there
+    layout = WarehouseLayout.for_database(copy)
+    _publish_one_more_article(sample_inbox, copy)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        attach_lake(con, layout, read_only=True)
+        _assert_lake_holds(con, layout, 1)
+        _assert_lake_and_warehouse_hold_latest(con, layout)
+    assert not original.parent.exists()
