@@ -60,15 +60,23 @@ def _recover(layout) -> None:
             print(f"posture run: {note}", file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
+def _folders_ready(args: argparse.Namespace, command: str) -> bool:
+    """Whether the inbox can be read (if not, `posture <command>` says why); the warehouse's
+    folder is made."""
     from posture.ingest.batch import InputFolderError, check_input_folder
 
     try:
         check_input_folder(args.input)
     except InputFolderError as error:
-        print(f"posture run: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        print(f"posture {command}: {error}", file=sys.stderr)
+        return False
     args.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def run(args: argparse.Namespace) -> int:
+    if not _folders_ready(args, "run"):
+        return EXIT_BAD_INPUT
     with _settings_environment(args):
         return _run_pipeline(args)
 
@@ -81,15 +89,11 @@ def watch(args: argparse.Namespace) -> int:
     Stops after ``--runs`` runs, or at Ctrl-C."""
     import time
 
-    from posture.ingest.batch import InputFolderError, check_input_folder, inbox_fingerprint
+    from posture.ingest.batch import inbox_fingerprint
     from posture.validation import load_great_expectations
 
-    try:
-        check_input_folder(args.input)
-    except InputFolderError as error:
-        print(f"posture watch: {error}", file=sys.stderr)
+    if not _folders_ready(args, "watch"):
         return EXIT_BAD_INPUT
-    args.warehouse.parent.mkdir(parents=True, exist_ok=True)
     import pipelines.definitions  # noqa: F401  (loaded before the first run, like GE)
     load_great_expectations()
     runs, code, previous_look, last_run_on = 0, EXIT_OK, None, None

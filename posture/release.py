@@ -160,8 +160,10 @@ def _tables_as_latest_release(layout: WarehouseLayout, latest_version: int, code
                               file_hashes: dict[str, str]) -> set[str]:
     """The tables whose new file has the bytes of the latest release's file, made by the same code
     (none without a latest release or its manifest)."""
+    if not latest_version:
+        return set()
     manifest_path = layout.releases_dir / release_folder_name(latest_version) / "manifest.json"
-    if not latest_version or not manifest_path.exists():
+    if not manifest_path.exists():
         return set()
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if manifest.get("code_version") != code_version:
