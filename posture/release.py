@@ -19,6 +19,11 @@ computed in DuckDB, with the code and Parquet writer versions) is compared with 
 beside the latest release (``staging.release_fingerprints``): equal, the Parquet files would be
 the latest release's bytes again, so nothing is read, written or hashed.
 
+Each table has its own such fingerprint (``staging.release_files``): a table staged as it was
+for the latest release gets that release's file again (a hard link, its hash checked), not read
+and written anew; the others are written from DuckDB one row group at a time, so no table is ever
+whole in Python memory.
+
 Steps 2 and 3 rewrite only the tables whose file differs from the latest release's (same code):
 the others already hold those bytes' rows, in the lake (when its newest snapshot is the latest
 release's) and in the published tables (written only here, with their ``dataset_versions`` row).
@@ -37,24 +42,26 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 import duckdb
-import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from posture.fault_injection import (LAKE_COMMITTED, PUBLISH_STARTED, RELEASE_FILES_WRITTEN, TABLES_COMMITTED,
                                      fault_point)
-from posture.schema import CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
+from posture.schema import ARTICLES, CONTRACT_VERSION, DATASET_VERSIONS, PUBLISHED_TABLES, TABLES, Table
 from posture.warehouse import (
     PUBLISHED,
     WarehouseLayout,
     attach_lake,
     load_parquet_table,
-    read_table,
+    order_by_sql,
     sql_string,
     tables_fingerprint,
 )
 
 INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
 RELEASE_FINGERPRINTS = "release_fingerprints"  # in the staging schema: staged content -> release it gave
+RELEASE_FILES = "release_files"  # in the staging schema: each release's tables, by the fingerprint they were staged with
+ROW_GROUP_ROWS = 10_000  # rows per Parquet row group, and what the release holds of a table at a time
 
 
 @dataclass(frozen=True)
@@ -92,18 +99,29 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    """Write with fixed options so equal frames give equal bytes."""
-    pq.write_table(
-        frame.to_arrow(),
-        path,
-        compression="zstd",
-        compression_level=3,
-        row_group_size=100_000,
-        use_dictionary=True,
-        write_statistics=True,
-    )
+def write_table_parquet(con: duckdb.DuckDBPyConnection, schema: str, table: Table, path: Path) -> int:
+    """Write ``schema.table`` in the published order with fixed options, so equal rows give equal
+    bytes; return its row count. DuckDB sorts, then hands the rows over a row group at a time (at
+    100k articles, every body read into polars, sorted and converted was the release's peak)."""
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    reader = con.execute(f"SELECT {columns} FROM {schema}.{table.name} ORDER BY {order_by_sql(table.sort_order)}"
+                         ).to_arrow_reader(ROW_GROUP_ROWS)
+    target = table.arrow_schema
+    rows = 0
+    with pq.ParquetWriter(path, target, compression="zstd", compression_level=3, use_dictionary=True,
+                          write_statistics=True) as writer:
+        # groups of exactly ROW_GROUP_ROWS rows, however DuckDB sizes its batches: the same bytes every time
+        pending = pa.Table.from_batches([], schema=reader.schema)
+        for batch in reader:
+            pending = pa.concat_tables([pending, pa.Table.from_batches([batch])])
+            while pending.num_rows >= ROW_GROUP_ROWS:
+                writer.write_table(pending.slice(0, ROW_GROUP_ROWS).cast(target), row_group_size=ROW_GROUP_ROWS)
+                pending, rows = pending.slice(ROW_GROUP_ROWS), rows + ROW_GROUP_ROWS
+        if pending.num_rows or not rows:
+            writer.write_table(pending.cast(target), row_group_size=ROW_GROUP_ROWS)
+            rows += pending.num_rows
     _fsync(path)
+    return rows
 
 
 def content_sha256(file_hashes: dict[str, str]) -> str:
@@ -112,9 +130,9 @@ def content_sha256(file_hashes: dict[str, str]) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def input_fingerprint(articles: pl.DataFrame) -> str:
+def input_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     """Hash of the accepted articles' ids and source uris, in sorted order."""
-    lines = sorted(f"{a}\t{s}" for a, s in zip(articles["article_id"], articles["source_uri"]))
+    lines = sorted(f"{a}\t{s}" for a, s in con.execute(f"SELECT article_id, source_uri FROM {schema}.{ARTICLES.name}").fetchall())
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -195,20 +213,64 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], vers
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 
 
+def staged_table_fingerprints(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> dict[str, str]:
+    """What each release file is made from: its table's rows (count and hash sum, in any order)
+    and what turns them into bytes (code, pyarrow and DuckDB versions)."""
+    writer = (code_version, f"pyarrow=={package_version('pyarrow')}", f"duckdb=={duckdb.__version__}")
+    return {t.name: tables_fingerprint(con, staging_schema, [t], *writer) for t in PUBLISHED_TABLES}
+
+
+def combined_fingerprint(table_fingerprints: dict[str, str]) -> str:
+    """The release's fingerprint: of every table's."""
+    lines = "".join(f"{name}\t{fingerprint}\n" for name, fingerprint in sorted(table_fingerprints.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 def staged_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> str:
-    """What the release files are made from: every published table's rows (count and hash sum, in
-    any order) and what turns them into bytes (code, polars, pyarrow and DuckDB versions)."""
-    return tables_fingerprint(con, staging_schema, PUBLISHED_TABLES, code_version,
-                              f"polars=={package_version('polars')}", f"pyarrow=={package_version('pyarrow')}",
-                              f"duckdb=={duckdb.__version__}")
+    """What the release files are made from, in one hash."""
+    return combined_fingerprint(staged_table_fingerprints(con, staging_schema, code_version))
 
 
-def _record_fingerprint(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str, version: int,
-                        digest: str) -> None:
+def _record_fingerprints(con: duckdb.DuckDBPyConnection, staging_schema: str, table_fingerprints: dict[str, str],
+                         version: int, digest: str) -> None:
     table = f"{staging_schema}.{RELEASE_FINGERPRINTS}"
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} (staged_fingerprint VARCHAR PRIMARY KEY, version INTEGER, "
                 "content_sha256 VARCHAR)")
-    con.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", [fingerprint, version, digest])
+    con.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                [combined_fingerprint(table_fingerprints), version, digest])
+    files = f"{staging_schema}.{RELEASE_FILES}"
+    con.execute(f"CREATE TABLE IF NOT EXISTS {files} (version INTEGER, table_name VARCHAR, staged_fingerprint VARCHAR, "
+                "PRIMARY KEY (version, table_name))")
+    con.executemany(f"INSERT OR REPLACE INTO {files} VALUES (?, ?, ?)",
+                    [[version, name, fingerprint] for name, fingerprint in sorted(table_fingerprints.items())])
+
+
+def _reusable_files(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, staging_schema: str, version: int,
+                    table_fingerprints: dict[str, str]) -> dict[str, dict]:
+    """The files of release ``version`` whose table is staged as it was for that release: table
+    name -> the file's entry in its manifest (sha256, rows)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                         [staging_schema, RELEASE_FILES]).fetchone()[0]
+    manifest_path = layout.releases_dir / release_folder_name(version) / "manifest.json"
+    if not (version and exists and manifest_path.exists()):
+        return {}
+    recorded = dict(con.execute(f"SELECT table_name, staged_fingerprint FROM {staging_schema}.{RELEASE_FILES} "
+                                "WHERE version = ?", [version]).fetchall())
+    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+    return {name: files[f"{name}.parquet"] for name, fingerprint in table_fingerprints.items()
+            if recorded.get(name) == fingerprint and "rows" in files.get(f"{name}.parquet", {})}
+
+
+def _reuse_file(source: Path, target: Path, expected_sha256: str) -> bool:
+    """Give ``target`` the bytes of ``source`` (a hard link: releases are never modified), if they
+    still hash to ``expected_sha256``; whether it did."""
+    if not source.is_file() or sha256_file(source) != expected_sha256:
+        return False
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
+    return True
 
 
 def _release_of(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str) -> tuple[int, str] | None:
@@ -231,7 +293,8 @@ def publish_release(
     fault_point(PUBLISH_STARTED)
     recover_interrupted_publish(con, layout)
     latest_version, latest_hash = _latest_release(con)
-    fingerprint = staged_fingerprint(con, staging_schema, code_version)
+    table_fingerprints = staged_table_fingerprints(con, staging_schema, code_version)
+    fingerprint = combined_fingerprint(table_fingerprints)
     if latest_version and _release_of(con, staging_schema, fingerprint) == (latest_version, latest_hash):
         row_counts = {t.name: con.execute(f"SELECT count(*) FROM {staging_schema}.{t.name}").fetchone()[0]
                       for t in PUBLISHED_TABLES}
@@ -240,23 +303,23 @@ def publish_release(
     layout.releases_dir.mkdir(parents=True, exist_ok=True)
     incoming = layout.releases_dir / INCOMING
     incoming.mkdir()
-    # one table in memory at a time: each is read, written and let go (at 100k articles, holding
-    # them all at once was the run's peak memory); what comes after reads the files back
+    # what comes after reads the files back, never the tables whole
     files = {t.name: incoming / f"{t.name}.parquet" for t in PUBLISHED_TABLES}
+    latest_folder = layout.releases_dir / release_folder_name(latest_version)
+    reusable = _reusable_files(con, layout, staging_schema, latest_version, table_fingerprints)
     row_counts, file_hashes = {}, {}
     for table in PUBLISHED_TABLES:
-        frame = read_table(con, staging_schema, table)
-        row_counts[table.name] = frame.height
-        if table.name == "articles":
-            articles_fingerprint = input_fingerprint(frame)
-        write_parquet(frame, files[table.name])
-        del frame
-        file_hashes[files[table.name].name] = sha256_file(files[table.name])
+        path, kept = files[table.name], reusable.get(table.name)
+        if kept and _reuse_file(latest_folder / path.name, path, kept["sha256"]):
+            row_counts[table.name], file_hashes[path.name] = kept["rows"], kept["sha256"]
+        else:
+            row_counts[table.name] = write_table_parquet(con, staging_schema, table, path)
+            file_hashes[path.name] = sha256_file(path)
     digest = content_sha256(file_hashes)
 
     if digest == latest_hash:
         shutil.rmtree(incoming)
-        _record_fingerprint(con, staging_schema, fingerprint, latest_version, latest_hash)
+        _record_fingerprints(con, staging_schema, table_fingerprints, latest_version, latest_hash)
         return ReleaseOutcome(latest_version, digest, False,
                               layout.releases_dir / release_folder_name(latest_version), row_counts, None)
 
@@ -266,7 +329,7 @@ def publish_release(
         "content_sha256": digest,
         "contract_version": CONTRACT_VERSION,
         "code_version": code_version,
-        "input_fingerprint": articles_fingerprint,
+        "input_fingerprint": input_fingerprint(con, staging_schema),
         "row_counts": row_counts,
         "files": {f"{name}.parquet": {"sha256": file_hashes[f"{name}.parquet"], "table": name,
                                       "key": list(TABLES[name].key), "rows": row_counts[name]}
@@ -297,7 +360,7 @@ def publish_release(
          final.relative_to(layout.root).as_posix(), snapshot_id, published_at],
     )
     con.execute("COMMIT")
-    _record_fingerprint(con, staging_schema, fingerprint, version, digest)
+    _record_fingerprints(con, staging_schema, table_fingerprints, version, digest)
     fault_point(TABLES_COMMITTED)
     shutil.rmtree(final, ignore_errors=True)  # an uncommitted folder left by the publish order of older versions
     incoming.rename(final)

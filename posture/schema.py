@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
+import pyarrow as pa
 
 CONTRACT_VERSION = 1
 
@@ -25,6 +26,15 @@ class Column:
     def polars_type(self) -> pl.DataType:
         return _POLARS_TYPES[self.sql_type]
 
+
+_ARROW_TYPES: dict[str, pa.DataType] = {  # as polars hands them to Arrow
+    "VARCHAR": pa.large_string(),
+    "DATE": pa.date32(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+}
 
 _POLARS_TYPES: dict[str, pl.DataType] = {
     "VARCHAR": pl.String(),
@@ -50,6 +60,17 @@ class Table:
     @property
     def polars_schema(self) -> dict[str, pl.DataType]:
         return {c.name: c.polars_type for c in self.columns}
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        """The release files' schema: fixed by the contract, whatever types a reader produced."""
+        return pa.schema([pa.field(c.name, _ARROW_TYPES[c.sql_type], nullable=c.nullable) for c in self.columns])
+
+    @property
+    def sort_order(self) -> list[str]:
+        """The order rows are published in: by key, then by every other column (one order even
+        when the key is not unique)."""
+        return [*self.key, *(c for c in self.column_names if c not in self.key)]
 
     def ddl(self, qualified_name: str) -> str:
         cols = ", ".join(

@@ -185,12 +185,17 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit:
     names = [c for c in table.column_names if columns is None or c in columns]
     if columns is not None and len(names) != len(set(columns)):
         raise ValueError(f"{table.name} has no column {sorted(set(columns) - set(names))}")
-    order = [*(c for c in table.key if c in names), *(c for c in names if c not in table.key)]
-    sql_order = ", ".join(f'"{c}" NULLS LAST' for c in order)
+    order = [c for c in table.sort_order if c in names]
+    sql_order = order_by_sql(order)
     head = "" if limit is None else f" ORDER BY {sql_order} LIMIT {int(limit)}"
     selected = ", ".join(f'"{c}"' for c in names)
     frame = con.execute(f"SELECT {selected} FROM {schema}.{table.name}{head}").pl()
     return frame.cast({c: t for c, t in table.polars_schema.items() if c in names}).sort(order, nulls_last=True)
+
+
+def order_by_sql(columns: Sequence[str]) -> str:
+    """An ORDER BY list that sorts as ``read_table`` does (each column ascending, nulls last)."""
+    return ", ".join(f'"{c}" NULLS LAST' for c in columns)
 
 
 EVICTION_LIMIT = "1MB"  # the memory limit set for a moment to empty DuckDB's buffer pool

@@ -7,6 +7,7 @@ Linking is skipped only when its input tables and its last outputs are unchanged
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -14,15 +15,17 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from posture import code_version
-from posture.release import RELEASE_FINGERPRINTS, publish_release, staged_fingerprint
+from posture import release
+from posture.release import RELEASE_FINGERPRINTS, publish_release, sha256_file, staged_fingerprint
 from posture.validation import (VALIDATION_CACHE, checked_columns, load_suites, render_query, validate_suite,
                                 validate_suite_cached)
 from posture.vocab import vocabularies
 from posture.visual.chart_cache import cached_png, chart_key
-from posture.schema import TABLES
+from posture.schema import PUBLISHED_TABLES, TABLES
 from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint, read_table, replace_table_if_changed
 from tests.conftest import SAMPLE
 from pipelines.resources import LinkingSettings
@@ -149,6 +152,55 @@ def _publish_unchanged_then_changed(con, layout: WarehouseLayout) -> None:
     republished = publish_release(con, layout, STAGING, code_version(), {})
     assert republished.published and republished.version == outcome.version + 1
     assert not publish_release(con, layout, STAGING, code_version(), {}).published
+
+
+def _release_file(layout: WarehouseLayout, version: int, table: str) -> Path:
+    return layout.releases_dir / f"v{version:04d}" / f"{table}.parquet"
+
+
+def test_a_table_staged_as_for_the_latest_release_gets_that_file_and_a_changed_one_a_new_file(con, copy):
+    layout = WarehouseLayout.for_database(copy)
+    con.execute(f"UPDATE {STAGING}.places SET name_en = name_en || ' (corrected)' "
+                f"WHERE place_id = (SELECT min(place_id) FROM {STAGING}.places)")
+    outcome = publish_release(con, layout, STAGING, code_version(), {})
+    assert outcome.published and outcome.version == 2
+    for table in PUBLISHED_TABLES:
+        old, new = _release_file(layout, 1, table.name), _release_file(layout, 2, table.name)
+        assert (old.stat().st_ino == new.stat().st_ino) == (table.name != "places"), table.name  # the same file
+    corrected = pl.read_parquet(_release_file(layout, 2, "places")).filter(pl.col("name_en").str.ends_with("(corrected)"))
+    assert corrected.height == 1
+
+
+def test_a_latest_release_file_that_lost_its_bytes_is_written_again_from_staging(con, copy):
+    layout = WarehouseLayout.for_database(copy)
+    damaged = _release_file(layout, 1, "articles")
+    manifest = json.loads((damaged.parent / "manifest.json").read_text())
+    original = manifest["files"]["articles.parquet"]["sha256"]
+    damaged.unlink()  # (the release's own file is shared with nothing yet: a copy)
+    damaged.write_bytes(b"not the release's bytes")
+    con.execute(f"UPDATE {STAGING}.places SET name_en = name_en || ' (corrected)' "
+                f"WHERE place_id = (SELECT min(place_id) FROM {STAGING}.places)")
+    assert publish_release(con, layout, STAGING, code_version(), {}).published
+    rewritten = _release_file(layout, 2, "articles")
+    assert rewritten.stat().st_ino != damaged.stat().st_ino
+    assert sha256_file(rewritten) == original  # the same rows give the same bytes again
+
+
+def test_release_files_have_fixed_row_groups_and_bytes_whatever_order_the_rows_were_staged_in(
+        con, tmp_path, monkeypatch):
+    monkeypatch.setattr(release, "ROW_GROUP_ROWS", 64)
+    table = TABLES["places"]
+    first, second = tmp_path / "first.parquet", tmp_path / "second.parquet"
+    rows = release.write_table_parquet(con, STAGING, table, first)
+    con.execute(f"CREATE TEMP TABLE staged_rows AS SELECT * FROM {STAGING}.{table.name}")
+    con.execute(f"DELETE FROM {STAGING}.{table.name}")
+    con.execute(f"INSERT INTO {STAGING}.{table.name} SELECT * FROM staged_rows ORDER BY place_id DESC")
+    assert release.write_table_parquet(con, STAGING, table, second) == rows > 2 * 64
+    assert first.read_bytes() == second.read_bytes()
+    metadata = pq.ParquetFile(first).metadata
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == \
+        [64] * (rows // 64) + ([rows % 64] if rows % 64 else [])
+    assert pl.read_parquet(first).equals(read_table(con, STAGING, table))  # the published order and types
 
 
 def test_a_chart_is_drawn_again_only_when_its_data_changed(tmp_path):
