@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from posture.linking.checks import events_keep_one_actor_family, events_within_window, reports_in_exactly_one_event
-from posture.linking.events import _candidate_pairs, link_reports, link_score, place_overlap
+from posture.linking.events import _candidate_pairs, _meeting_masks, link_reports, link_score, place_overlap
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import Place, build_reports, outlet_source
 from posture.linking.rules import LinkingRules
@@ -213,6 +213,20 @@ def test_places_overlap_by_proximity_governorate_region_and_governorate_city():
     assert place_overlap(iraq, harir, 25) == 1 and place_overlap(iraq, base, 25) == 0
     assert place_overlap(erbil, harir, 25) == 2  # "to Erbil" and "to Harir air base"
     assert place_overlap(base, town, None) == 0  # within one article, distinct sites stay distinct
+
+
+def test_the_places_each_gazetteer_place_meets_are_those_place_overlap_finds_in_either_order():
+    fields = [f for f in Place.__slots__]
+    places = tuple(Place(**{f: row[f] for f in fields}) for row in places_frame().sort("place_id").to_dicts())
+    masks = _meeting_masks(places, RULES.point_km)
+    met = 0
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            overlap = place_overlap(a, b, RULES.point_km)
+            assert overlap == place_overlap(b, a, RULES.point_km)  # what scoring each pair once relies on
+            assert bool(masks[a.place_id] >> j & 1) == (overlap > 0), (a.place_id, b.place_id)
+            met += i != j and overlap > 0
+    assert met > len(places)  # sites near sites, sites in governorates: the masks are not the identity
 
 
 def test_outlets_that_are_contract_sources_count_once():

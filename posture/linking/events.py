@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from posture.gazetteer.gazetteer import distance_km
@@ -203,13 +204,27 @@ class _Reach:
             or (self.destinations and other.destinations and not self.meets_destinations & other.destinations))
 
 
+@lru_cache(maxsize=4)
+def _meeting_masks(places: tuple[Place, ...], point_km: float) -> dict[str, int]:
+    """Per place id, the mask of the places it can be (bit i: ``places[i]``; a place meets itself).
+    ``place_overlap`` is symmetric, so each pair is scored once; the masks are kept for the process,
+    as a watching process links the places of the same gazetteer run after run."""
+    masks = [1 << i for i in range(len(places))]
+    for i, a in enumerate(places):
+        for j in range(i + 1, len(places)):
+            if place_overlap(a, places[j], point_km) > 0:
+                masks[i] |= 1 << j
+                masks[j] |= 1 << i
+    return {p.place_id: mask for p, mask in zip(places, masks)}
+
+
 def _place_reach(reports: list[Report], point_km: float) -> dict[str, _Reach]:
     """Each report's place masks, so that a pair whose places contradict is ruled out by a few ANDs
     before it is scored. Places are few (the gazetteer), reports many."""
     places = {p.place_id: p for r in reports for ps in r.places.values() for p in ps}
     ids = sorted(places)
     bit = {pid: 1 << i for i, pid in enumerate(ids)}
-    meets = {pid: sum(bit[q] for q in ids if place_overlap(places[pid], places[q], point_km) > 0) for pid in ids}
+    meets = _meeting_masks(tuple(places[pid] for pid in ids), point_km)
 
     def masks(ps) -> tuple[int, int]:
         named = reached = 0
