@@ -176,7 +176,6 @@ def test_a_latest_release_file_that_lost_its_bytes_is_written_again_from_staging
     damaged = _release_file(layout, 1, "articles")
     manifest = json.loads((damaged.parent / "manifest.json").read_text())
     original = manifest["files"]["articles.parquet"]["sha256"]
-    damaged.unlink()  # (the release's own file is shared with nothing yet: a copy)
     damaged.write_bytes(b"not the release's bytes")
     con.execute(f"UPDATE {STAGING}.places SET name_en = name_en || ' (corrected)' "
                 f"WHERE place_id = (SELECT min(place_id) FROM {STAGING}.places)")
