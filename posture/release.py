@@ -55,6 +55,7 @@ from posture.warehouse import (
     load_parquet_table,
     order_by_sql,
     sql_string,
+    table_exists,
     tables_fingerprint,
 )
 
@@ -132,7 +133,8 @@ def content_sha256(file_hashes: dict[str, str]) -> str:
 
 def input_fingerprint(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     """Hash of the accepted articles' ids and source uris, in sorted order."""
-    lines = sorted(f"{a}\t{s}" for a, s in con.execute(f"SELECT article_id, source_uri FROM {schema}.{ARTICLES.name}").fetchall())
+    rows = con.execute(f"SELECT article_id, source_uri FROM {schema}.{ARTICLES.name}").fetchall()
+    lines = sorted(f"{a}\t{s}" for a, s in rows)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -174,17 +176,16 @@ def recover_interrupted_publish(con: duckdb.DuckDBPyConnection, layout: Warehous
     return None
 
 
-def _tables_as_latest_release(layout: WarehouseLayout, latest_version: int, code_version: str,
-                              file_hashes: dict[str, str]) -> set[str]:
-    """The tables whose new file has the bytes of the latest release's file, made by the same code
-    (none without a latest release or its manifest)."""
-    if not latest_version:
-        return set()
-    manifest_path = layout.releases_dir / release_folder_name(latest_version) / "manifest.json"
-    if not manifest_path.exists():
-        return set()
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("code_version") != code_version:
+def _manifest_of(layout: WarehouseLayout, version: int) -> dict | None:
+    """Release ``version``'s manifest (None without that release or its manifest)."""
+    path = layout.releases_dir / release_folder_name(version) / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if version and path.exists() else None
+
+
+def _tables_as_latest_release(manifest: dict | None, code_version: str, file_hashes: dict[str, str]) -> set[str]:
+    """The tables whose new file has the bytes of the latest release's file (its ``manifest``), made
+    by the same code."""
+    if manifest is None or manifest.get("code_version") != code_version:
         return set()
     return {file.removesuffix(".parquet") for file, digest in file_hashes.items()
             if manifest["files"].get(file, {}).get("sha256") == digest}
@@ -245,18 +246,15 @@ def _record_fingerprints(con: duckdb.DuckDBPyConnection, staging_schema: str, ta
                     [[version, name, fingerprint] for name, fingerprint in sorted(table_fingerprints.items())])
 
 
-def _reusable_files(con: duckdb.DuckDBPyConnection, layout: WarehouseLayout, staging_schema: str, version: int,
+def _reusable_files(con: duckdb.DuckDBPyConnection, staging_schema: str, version: int, manifest: dict | None,
                     table_fingerprints: dict[str, str]) -> dict[str, dict]:
-    """The files of release ``version`` whose table is staged as it was for that release: table
-    name -> the file's entry in its manifest (sha256, rows)."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                         [staging_schema, RELEASE_FILES]).fetchone()[0]
-    manifest_path = layout.releases_dir / release_folder_name(version) / "manifest.json"
-    if not (version and exists and manifest_path.exists()):
+    """The files of release ``version`` (its ``manifest``) whose table is staged as it was for that
+    release: table name -> the file's entry in the manifest (sha256, rows)."""
+    if manifest is None or not table_exists(con, staging_schema, RELEASE_FILES):
         return {}
     recorded = dict(con.execute(f"SELECT table_name, staged_fingerprint FROM {staging_schema}.{RELEASE_FILES} "
                                 "WHERE version = ?", [version]).fetchall())
-    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+    files = manifest["files"]
     return {name: files[f"{name}.parquet"] for name, fingerprint in table_fingerprints.items()
             if recorded.get(name) == fingerprint and "rows" in files.get(f"{name}.parquet", {})}
 
@@ -274,8 +272,7 @@ def _reuse_file(source: Path, target: Path, expected_sha256: str) -> bool:
 
 
 def _release_of(con: duckdb.DuckDBPyConnection, staging_schema: str, fingerprint: str) -> tuple[int, str] | None:
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                         [staging_schema, RELEASE_FINGERPRINTS]).fetchone()[0]
+    exists = table_exists(con, staging_schema, RELEASE_FINGERPRINTS)
     row = con.execute(f"SELECT version, content_sha256 FROM {staging_schema}.{RELEASE_FINGERPRINTS} "
                       "WHERE staged_fingerprint = ?", [fingerprint]).fetchone() if exists else None
     return (row[0], row[1]) if row else None
@@ -306,7 +303,8 @@ def publish_release(
     # what comes after reads the files back, never the tables whole
     files = {t.name: incoming / f"{t.name}.parquet" for t in PUBLISHED_TABLES}
     latest_folder = layout.releases_dir / release_folder_name(latest_version)
-    reusable = _reusable_files(con, layout, staging_schema, latest_version, table_fingerprints)
+    latest_manifest = _manifest_of(layout, latest_version)
+    reusable = _reusable_files(con, staging_schema, latest_version, latest_manifest, table_fingerprints)
     row_counts, file_hashes = {}, {}
     for table in PUBLISHED_TABLES:
         path, kept = files[table.name], reusable.get(table.name)
@@ -342,7 +340,7 @@ def publish_release(
     final = layout.releases_dir / release_folder_name(version)
     fault_point(RELEASE_FILES_WRITTEN)
 
-    as_latest = _tables_as_latest_release(layout, latest_version, code_version, file_hashes)
+    as_latest = _tables_as_latest_release(latest_manifest, code_version, file_hashes)
     attach_lake(con, layout)
     lake_as_latest = as_latest if _lake_holds_release(con, latest_version) else set()
     snapshot_id = _commit_to_lake(con, {n: p for n, p in files.items() if n not in lake_as_latest}, version)

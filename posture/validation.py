@@ -49,7 +49,7 @@ from posture import code_version
 from posture.lazy_modules import deferred
 from posture.schema import PUBLISHED_TABLES
 from posture.vocab import vocabularies
-from posture.warehouse import PUBLISHED, content_fingerprint, sql_string
+from posture.warehouse import PUBLISHED, content_fingerprint, sql_string, table_exists
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 MAX_EXAMPLES = 5
@@ -200,8 +200,7 @@ def _sql_list(values: list) -> str:
 
 def published_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows per table of the latest release; empty before the first one."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                         [PUBLISHED, "dataset_versions"]).fetchone()[0]
+    exists = table_exists(con, PUBLISHED, "dataset_versions")
     row = con.execute(f"SELECT row_counts FROM {PUBLISHED}.dataset_versions ORDER BY version DESC LIMIT 1"
                       ).fetchone() if exists else None
     return json.loads(row[0]) if row else {}

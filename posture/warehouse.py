@@ -193,6 +193,11 @@ def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, limit:
     return frame.cast({c: t for c, t in table.polars_schema.items() if c in names}).sort(order, nulls_last=True)
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                            [schema, name]).fetchone()[0])
+
+
 def order_by_sql(columns: Sequence[str]) -> str:
     """An ORDER BY list that sorts as ``read_table`` does (each column ascending, nulls last)."""
     return ", ".join(f'"{c}" NULLS LAST' for c in columns)

@@ -216,8 +216,7 @@ def test_places_overlap_by_proximity_governorate_region_and_governorate_city():
 
 
 def test_the_places_each_gazetteer_place_meets_are_those_place_overlap_finds_in_either_order():
-    fields = [f for f in Place.__slots__]
-    places = tuple(Place(**{f: row[f] for f in fields}) for row in places_frame().sort("place_id").to_dicts())
+    places = tuple(Place(**{f: row[f] for f in Place.__slots__}) for row in places_frame().sort("place_id").to_dicts())
     masks = _meeting_masks(places, RULES.point_km)
     met = 0
     for i, a in enumerate(places):

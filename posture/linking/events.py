@@ -32,8 +32,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from posture.gazetteer.gazetteer import distance_km
 from posture.linking.reports import ROLES, AssetCount, Place, Report
