@@ -219,6 +219,17 @@ def evict_cached_blocks(con: duckdb.DuckDBPyConnection, memory_limit: str) -> No
         con.execute(f"SET memory_limit = '{memory_limit}'")
 
 
+@contextmanager
+def memory_limit(con: duckdb.DuckDBPyConnection, limit: str, restored_to: str) -> Iterator[None]:
+    """DuckDB's memory limit (of the whole database, every connection) at ``limit`` for a while,
+    then ``restored_to``: past it, sorts and inserts spill to disk."""
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{restored_to}'")
+
+
 def content_fingerprint(con: duckdb.DuckDBPyConnection, query: str) -> str:
     """Row count and the sum of DuckDB's 64-bit hash of every row: equal for the same rows in any order.
 

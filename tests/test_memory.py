@@ -11,9 +11,9 @@ import pytest
 from pipelines.cli import main as posture
 from pipelines.definitions import defs
 from pipelines.jobs import return_freed_memory
-from pipelines.resources import DUCKDB_CONFIG, warehouse_connection
+from pipelines.resources import DUCKDB_CONFIG, PUBLISH_MEMORY_LIMIT, warehouse_connection
 from posture.memory import _malloc_trim
-from posture.warehouse import evict_cached_blocks
+from posture.warehouse import evict_cached_blocks, memory_limit
 from tests.conftest import SAMPLE
 
 
@@ -113,3 +113,17 @@ def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_
     assert held.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit
     assert held.execute("SELECT count(*) FROM t").fetchone()[0] == 4_000_000  # the data is all still there
     held.close()
+
+
+def test_the_release_steps_smaller_pool_holds_for_every_connection_and_is_restored_when_it_fails(tmp_path):
+    database = str(tmp_path / "w.duckdb")
+
+    def limit_of(con) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with warehouse_connection(database) as held, warehouse_connection(database) as publishing:
+        usual = limit_of(held)
+        with pytest.raises(RuntimeError), memory_limit(publishing, PUBLISH_MEMORY_LIMIT, DUCKDB_CONFIG["memory_limit"]):
+            lowered = limit_of(held)  # the limit is the database's, not one connection's
+            raise RuntimeError("the release failed")
+        assert lowered != usual and limit_of(held) == limit_of(publishing) == usual

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from posture import release
 from posture.release_tools import release_dir
 from posture.schema import PUBLISHED_TABLES
 from posture.warehouse import WarehouseLayout, attach_lake, attach_lake_sql
@@ -186,3 +187,20 @@ def test_a_copied_warehouse_folder_uses_its_own_lake_files(sample_inbox, tmp_pat
         _assert_lake_holds(con, layout, 1)
         _assert_lake_and_warehouse_hold_latest(con, layout)
     assert not original.parent.exists()
+
+
+def test_the_lake_writes_a_table_a_row_group_of_the_release_at_a_time(tmp_path, monkeypatch):
+    # DuckLake's own default (122,880 rows) held every article of a 100k release at once
+    monkeypatch.setattr(release, "ROW_GROUP_ROWS", 2048)  # DuckDB's smallest Parquet row group
+    source = tmp_path / "articles.parquet"
+    rows = 3 * 2048 + 5
+    layout = WarehouseLayout.for_database(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(layout.database)) as con:
+        con.execute(f"COPY (SELECT range AS n, repeat('body ', 40) AS body FROM range({rows})) TO '{source}'")
+        attach_lake(con, layout)
+        release._commit_to_lake(con, {"articles": source}, 1)
+        files = [f for (f,) in con.execute("SELECT data_file FROM ducklake_list_files('lake', 'articles')").fetchall()]
+        groups = con.execute("SELECT row_group_id, any_value(row_group_num_rows) FROM parquet_metadata(?) "
+                             "GROUP BY ALL ORDER BY ALL", [files]).fetchall()
+        assert [n for _, n in groups] == [2048, 2048, 2048, 5]
+        assert con.execute("SELECT count(*), sum(n) FROM lake.articles").fetchone() == (rows, rows * (rows - 1) // 2)
