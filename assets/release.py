@@ -15,7 +15,7 @@ from posture.release import publish_release
 from posture.release_tools import diff_json, diff_releases, format_diff, release_dir
 from posture.schema import DATASET_VERSIONS, PUBLISHED_TABLES, TABLES
 from posture.visual.data import CHART_COLUMNS
-from posture.warehouse import PUBLISHED, STAGING, memory_limit, read_table
+from posture.warehouse import PUBLISHED, STAGING, lowered_memory_limit, read_table
 
 RELEASE_KEY = dg.AssetKey("dataset_versions")
 DIFF_ROWS_SHOWN = 10  # keyed rows per kind of change in the release's diff metadata
@@ -46,7 +46,7 @@ release_spec = dg.AssetSpec(
 @dg.multi_asset(specs=[*published_specs, release_spec], can_subset=False)
 def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb: DuckDBResource):
     """Publish the checked staging tables as a release (Parquet + manifest, DuckLake snapshot, tables)."""
-    with duckdb.get_connection() as con, memory_limit(con, PUBLISH_MEMORY_LIMIT, DUCKDB_CONFIG["memory_limit"]):
+    with duckdb.get_connection() as con, lowered_memory_limit(con, PUBLISH_MEMORY_LIMIT, DUCKDB_CONFIG["memory_limit"]):
         checks = {row[0]: {"table": row[1], **json.loads(row[2])} for row in con.execute(
             f"SELECT check_id, table_name, summary FROM {VALIDATION_RESULTS} ORDER BY check_id").fetchall()}
         outcome = publish_release(con, settings.layout, STAGING, code_version(), checks)

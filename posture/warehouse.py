@@ -220,7 +220,7 @@ def evict_cached_blocks(con: duckdb.DuckDBPyConnection, memory_limit: str) -> No
 
 
 @contextmanager
-def memory_limit(con: duckdb.DuckDBPyConnection, limit: str, restored_to: str) -> Iterator[None]:
+def lowered_memory_limit(con: duckdb.DuckDBPyConnection, limit: str, restored_to: str) -> Iterator[None]:
     """DuckDB's memory limit (of the whole database, every connection) at ``limit`` for a while,
     then ``restored_to``: past it, sorts and inserts spill to disk."""
     con.execute(f"SET memory_limit = '{limit}'")

@@ -13,7 +13,7 @@ from pipelines.definitions import defs
 from pipelines.jobs import return_freed_memory
 from pipelines.resources import DUCKDB_CONFIG, PUBLISH_MEMORY_LIMIT, warehouse_connection
 from posture.memory import _malloc_trim
-from posture.warehouse import evict_cached_blocks, memory_limit
+from posture.warehouse import evict_cached_blocks, lowered_memory_limit
 from tests.conftest import SAMPLE
 
 
@@ -123,7 +123,8 @@ def test_the_release_steps_smaller_pool_holds_for_every_connection_and_is_restor
 
     with warehouse_connection(database) as held, warehouse_connection(database) as publishing:
         usual = limit_of(held)
-        with pytest.raises(RuntimeError), memory_limit(publishing, PUBLISH_MEMORY_LIMIT, DUCKDB_CONFIG["memory_limit"]):
+        lowering = lowered_memory_limit(publishing, PUBLISH_MEMORY_LIMIT, DUCKDB_CONFIG["memory_limit"])
+        with pytest.raises(RuntimeError), lowering:
             lowered = limit_of(held)  # the limit is the database's, not one connection's
             raise RuntimeError("the release failed")
         assert lowered != usual and limit_of(held) == limit_of(publishing) == usual
