@@ -13,13 +13,16 @@ For each size N it generates a corpus (``bench.generate``, reused when already t
 - the bare scan of the same texts in the same process: read the file, decode, normalise (NFC and
   the folding the matcher uses) and one pass of the extractor's Aho-Corasick automaton; and the
   ratio extraction / bare scan per core;
+- at every size, a re-run after adding one article, as a new process, with the seconds of each
+  step (how the cost of new work grows with what is already there);
 - for the size given by ``--incremental-size`` (10,000 by default): a re-run with nothing new
-  (the fixed cost of a run) and a re-run after adding one article, as a new process and with a
-  ``posture watch`` process already up (from the file's arrival to the end of its run).
+  (the fixed cost of a run), and ``--watch-repeats`` articles added one at a time for a
+  ``posture watch`` process already up (from each file's arrival to the end of its run; median).
 
 Rates are measured on at most ``--rate-sample`` articles (the generator draws every article the
 same way, so a sample of a larger corpus has the same mix). The cost curve is the end-to-end
-time of every size with a least-squares line through it. Results: a table on stdout and JSON in
+time of every size with a least-squares line through it; the same line through the re-runs after
+adding one article shows what each article already in the warehouse adds to that re-run. Results: a table on stdout and JSON in
 ``--out`` (``bench/results/latest.json`` by default).
 """
 
@@ -31,7 +34,9 @@ import os
 import platform
 import resource
 import shutil
+import re
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -44,6 +49,7 @@ REPO_DIR = BENCH_DIR.parent
 DEFAULT_OUT = BENCH_DIR / "results" / "latest.json"
 DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "posture-bench"
 MB = 1_000_000
+STEP_LINE = re.compile(r"\[\d+/\d+\] (?P<step>\S+) done \((?P<seconds>[\d.]+) s\)")
 
 TARGETS = {
     "extraction_articles_per_s_total": 1000,
@@ -140,31 +146,42 @@ def posture_run(corpus: Path, warehouse: Path, env: dict[str, str]) -> ProcessRu
     return run
 
 
-def watching_rerun(corpus: Path, warehouse: Path, env: dict[str, str], size: int, seed: int) -> dict[str, float]:
-    """One new article for a `posture watch` process that is already up and has run once: the
-    seconds from the file's arrival to the end of its run, and the run's own seconds."""
+def watching_rerun(corpus: Path, warehouse: Path, env: dict[str, str], size: int, seed: int,
+                   repeats: int) -> dict[str, float | list[float]]:
+    """``repeats`` new articles, one at a time, for a `posture watch` process that is already up and
+    has run once: the seconds from each file's arrival to the end of its run, and each run's own
+    seconds, with their medians (one +1 run varies by a second or more on a shared machine)."""
     interval = 0.25
     process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "watch", "--input", str(corpus),
-                                "--warehouse", str(warehouse), "--interval", str(interval), "--runs", "2", "--quiet"],
+                                "--warehouse", str(warehouse), "--interval", str(interval),
+                                "--runs", str(1 + repeats), "--quiet"],
                                cwd=REPO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    added = None
+    added: list[Path] = []
+    arrivals, runs = [], []
     try:
         first = process.stdout.readline()
         if " exited 0 " not in first:
             raise SystemExit(f"posture watch did not run on {corpus}: {first!r}")
-        arrived = time.perf_counter()
-        added = add_one_article(corpus, size, seed)
-        second = process.stdout.readline()
-        done = time.perf_counter()
-        if " exited 0 " not in second:
-            raise SystemExit(f"posture watch failed on the new article: {second!r}")
+        for number in range(repeats):
+            arrived = time.perf_counter()
+            added.append(add_one_article(corpus, size + number, seed))
+            line = process.stdout.readline()
+            arrivals.append(time.perf_counter() - arrived)
+            if " exited 0 " not in line:
+                raise SystemExit(f"posture watch failed on new article {number + 1}: {line!r}")
+            runs.append(float(line.split(" in ")[1].split(" s")[0]))
         process.wait(timeout=60)
     finally:
         process.kill()
-        if added is not None:
-            added.unlink()
-    run_seconds = float(second.split(" in ")[1].split(" s")[0])
-    return {"arrival_to_release_s": done - arrived, "run_s": run_seconds, "interval_s": interval}
+        for path in added:
+            path.unlink()
+    return {"arrival_to_release_s": statistics.median(arrivals), "arrival_to_release_all_s": arrivals,
+            "run_s": statistics.median(runs), "run_all_s": runs, "interval_s": interval}
+
+
+def step_seconds(output: str) -> dict[str, float]:
+    """Each step's seconds, from the lines ``posture run`` prints when not on a terminal."""
+    return {match["step"]: float(match["seconds"]) for match in STEP_LINE.finditer(output)}
 
 
 # ------------------------------------------------------------------------------ corpora
@@ -328,22 +345,27 @@ def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> di
               file=sys.stderr, flush=True)
     if size == args.incremental_size:
         unchanged = posture_run(corpus, warehouse, env)
-        added = add_one_article(corpus, size, args.seed)
-        try:
-            incremental = posture_run(corpus, warehouse, env)
-        finally:
-            added.unlink()
         result["rerun_nothing_new_s"] = unchanged.seconds
         result["rerun_nothing_new_cpu_s"] = unchanged.cpu_s
-        result["rerun_one_new_article_cpu_s"] = incremental.cpu_s
-        result["rerun_one_new_article_s"] = incremental.seconds
+    added = add_one_article(corpus, size, args.seed)
+    try:
+        incremental = posture_run(corpus, warehouse, env)
+    finally:
+        added.unlink()
+    result["rerun_one_new_article_s"] = incremental.seconds
+    result["rerun_one_new_article_cpu_s"] = incremental.cpu_s
+    result["rerun_one_new_article_steps_s"] = step_seconds(incremental.output)
+    print(f"[{size}] re-run with one new article: {incremental.seconds:.1f} s", file=sys.stderr, flush=True)
+    if size == args.incremental_size:
         posture_run(corpus, warehouse, env)  # back to the corpus without the article
-        watching = watching_rerun(corpus, warehouse, env, size, args.seed)
+        watching = watching_rerun(corpus, warehouse, env, size, args.seed, args.watch_repeats)
         result["rerun_one_new_article_watching_s"] = watching["arrival_to_release_s"]
+        result["rerun_one_new_article_watching_all_s"] = watching["arrival_to_release_all_s"]
         result["watching_run_s"] = watching["run_s"]
-        print(f"[{size}] re-run: nothing new {unchanged.seconds:.1f} s, one new article "
-              f"{incremental.seconds:.1f} s; with posture watch up, {watching['arrival_to_release_s']:.1f} s "
-              f"from the file's arrival to its release", file=sys.stderr, flush=True)
+        result["watching_run_all_s"] = watching["run_all_s"]
+        print(f"[{size}] re-run: nothing new {unchanged.seconds:.1f} s; with posture watch up, "
+              f"{watching['arrival_to_release_s']:.1f} s (median of {args.watch_repeats}) from a new file's "
+              f"arrival to its release", file=sys.stderr, flush=True)
     if not args.keep:
         shutil.rmtree(warehouse.parent, ignore_errors=True)
     return result
@@ -403,18 +425,26 @@ def format_table(report: dict) -> str:
             lines.append(f"\nExtraction of {one['articles']:,} articles (of the {r['articles']:,} corpus) in one warm "
                          f"process: {one['articles_per_s']:.0f} "
                          f"articles/s ({one['articles_per_cpu_s']:.0f} per CPU s, {one['mb_per_cpu_s']:.2f} MB per CPU s).")
+    reruns = [r for r in report["sizes"] if "rerun_one_new_article_s" in r]
+    if reruns:
+        lines.append("\n| articles already there | re-run with one more: s (CPU s) | its slowest steps, s |\n|---:|---:|---|")
+        for r in reruns:
+            steps = sorted(r.get("rerun_one_new_article_steps_s", {}).items(), key=lambda item: -item[1])[:4]
+            lines.append(f"| {r['articles']:,} | {r['rerun_one_new_article_s']:.1f} ({r['rerun_one_new_article_cpu_s']:.1f}) | "
+                         + (", ".join(f"{step} {seconds:.1f}" for step, seconds in steps) or "–") + " |")
     for r in report["sizes"]:
-        if "rerun_one_new_article_s" in r:
-            lines.append(f"\nRe-run of {r['articles']:,} articles: nothing new {r['rerun_nothing_new_s']:.1f} s "
-                         f"({r['rerun_nothing_new_cpu_s']:.1f} CPU s), one article added "
-                         f"{r['rerun_one_new_article_s']:.1f} s ({r['rerun_one_new_article_cpu_s']:.1f} CPU s).")
+        if "rerun_nothing_new_s" in r:
+            lines.append(f"\nRe-run of {r['articles']:,} articles with nothing new: {r['rerun_nothing_new_s']:.1f} s "
+                         f"({r['rerun_nothing_new_cpu_s']:.1f} CPU s).")
         if "rerun_one_new_article_watching_s" in r:
-            lines.append(f"With `posture watch` up: {r['rerun_one_new_article_watching_s']:.1f} s from the new "
-                         f"file's arrival to its release (the run itself {r['watching_run_s']:.1f} s).")
-    for key, what in (("cost_curve", "wall time"), ("cost_curve_cpu", "CPU time")):
+            arrivals = ", ".join(f"{s:.1f}" for s in r.get("rerun_one_new_article_watching_all_s", []))
+            lines.append(f"With `posture watch` up: {r['rerun_one_new_article_watching_s']:.1f} s (median; {arrivals}) "
+                         f"from a new file's arrival to its release (the run itself {r['watching_run_s']:.1f} s).")
+    for key, what in (("cost_curve", "end to end, wall time"), ("cost_curve_cpu", "end to end, CPU time"),
+                      ("rerun_curve", "re-run with one new article, wall time")):
         fit = report.get(key)
         if fit:
-            lines.append(f"\nCost curve ({what}): end to end ≈ {fit['seconds_fixed']:.1f} s + "
+            lines.append(f"\nCost curve ({what}): ≈ {fit['seconds_fixed']:.1f} s + "
                          f"{fit['ms_per_article']:.2f} ms × articles (R² {fit['r_squared']:.4f}).")
     lines.append("\n| target | limit | measured | met |\n|---|---|---:|---|")
     for v in report["targets"]:
@@ -431,7 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON results file")
     parser.add_argument("--workers", type=int, default=0, help="extraction processes (0 = one per core)")
     parser.add_argument("--incremental-size", type=int, default=10_000,
-                        help="size whose re-runs (nothing new, one article added) are measured")
+                        help="size whose re-run with nothing new and `posture watch` re-runs are measured")
+    parser.add_argument("--watch-repeats", type=int, default=3,
+                        help="articles added one at a time for `posture watch` (the median is reported)")
     parser.add_argument("--rate-sample", type=int, default=10_000, help="articles the rates are measured on")
     parser.add_argument("--skip-rates", action="store_true", help="only end-to-end runs")
     parser.add_argument("--keep", action="store_true", help="keep the warehouses")
@@ -463,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": results,
         "cost_curve": fit,
         "cost_curve_cpu": cpu_fit,
+        # what each article already there adds to a run that has one new article to process
+        "rerun_curve": linear_fit([(r["articles"], r["rerun_one_new_article_s"]) for r in results
+                                   if "rerun_one_new_article_s" in r]),
         "targets": [],
     }
     report["targets"] = verdicts(results, cpu_fit)

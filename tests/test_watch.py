@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.cli import main
 from posture.fault_injection import PUBLISH_STARTED
+from posture.ingest.batch import inbox_fingerprint
 from tests.conftest import REPO
 from tests.pipeline_runs import posture_argv, posture_env
 
@@ -31,6 +32,26 @@ def _releases(warehouse: Path) -> list[tuple[int, int]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute("SELECT version, CAST(json_extract(row_counts, '$.articles') AS INTEGER) "
                            "FROM main.dataset_versions ORDER BY version").fetchall()
+
+
+def test_the_inbox_fingerprint_sees_every_file_in_subfolders_and_nothing_behind_a_link_to_a_folder(tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    (inbox / "2024" / "may").mkdir(parents=True)
+    (inbox / "2024" / "may" / "a.txt").write_text("a", encoding="utf-8")
+    (inbox / "2024 b.txt").write_text("b", encoding="utf-8")  # (sorts between "2024" and "2024/...")
+    outside.mkdir()
+    (outside / "c.txt").write_text("c", encoding="utf-8")
+    (inbox / "elsewhere").symlink_to(outside, target_is_directory=True)
+    first = inbox_fingerprint(inbox)
+    # relative paths, sizes and times only: a copy of the folder (times kept) is the same inbox
+    assert inbox_fingerprint(shutil.copytree(inbox, tmp_path / "copy", symlinks=True)) == first
+    (outside / "c.txt").write_text("changed", encoding="utf-8")
+    assert inbox_fingerprint(inbox) == first  # the run does not read behind that link either
+    (inbox / "2024" / "may" / "a.txt").write_text("a, corrected", encoding="utf-8")
+    changed = inbox_fingerprint(inbox)
+    assert changed != first
+    (inbox / "2024" / "may" / "a.txt").unlink()
+    assert inbox_fingerprint(inbox) not in (first, changed)
 
 
 @pytest.mark.slow

@@ -47,17 +47,35 @@ def check_input_folder(root: Path) -> None:
 def inbox_fingerprint(root: Path) -> str:
     """Hash of every file's relative path, size and modification time under ``root``: it changes
     when a file is added, changed or removed (what the sensor and `posture watch` look for)."""
+    folders: list[tuple[str, list[os.DirEntry]]] = []
+    pending = [os.fspath(root)]
+    while pending:  # os.walk's folders (links to folders are not followed), listed once with their entries
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        pending += [e.path for e in entries if _is_folder(e) and not e.is_symlink()]
+        folders.append((folder, [e for e in entries if not _is_folder(e)]))
     digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in sorted(os.walk(root)):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
+    for folder, files in sorted(folders, key=lambda item: item[0]):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative + os.sep
+        for entry in sorted(files, key=lambda e: e.name):
             try:
-                stat = os.stat(path)
+                stat = entry.stat()  # (of what a link points to, like os.stat)
             except OSError:
                 continue
-            digest.update(f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def ingest_folder(root: Path, *, max_bytes: int, cache: IngestCache | None = None, workers: int = 1) -> IngestedBatch:

@@ -292,12 +292,10 @@ def anchor(cluster: list[Report]) -> Report:
     return min(cluster, key=lambda r: (r.published_date is None, r.published_date or date.min, r.movement_id))
 
 
-def event_id(cluster: list[Report]) -> str:
-    return "ev_" + anchor(cluster).movement_id
-
-
 def _most_common(values: list, order) -> object:
     """The most frequent value; ties broken by ``order`` (a sort key)."""
+    if len(values) == 1:  # most events have one report
+        return values[0]
     counts = Counter(values)
     return min(counts, key=lambda v: (-counts[v], order(v)))
 
@@ -315,19 +313,24 @@ def consensus_places(cluster: list[Report], role: str) -> RolePlaces:
     The consensus keeps the most specific places (a governorate that holds a named base yields to
     the base) named by at least half as many members as the best-supported one.
     """
-    n_reports: Counter[str] = Counter()
+    n_reports: dict[str, int] = {}
     places: dict[str, Place] = {}
     for r in cluster:
-        for p in {p.place_id: p for p in r.named(role)}.values():
-            n_reports[p.place_id] += 1
+        named = r.places.get(role)
+        if not named:  # (most reports name one or two of the four roles)
+            continue
+        for p in {p.place_id: p for p in named}.values():
+            n_reports[p.place_id] = n_reports.get(p.place_id, 0) + 1
             places[p.place_id] = p
+    if not n_reports:
+        return RolePlaces(role, {}, ())
     specific = [pid for pid, p in places.items() if not any(p.contains(q) for q in places.values())]
     if not specific:
-        return RolePlaces(role, dict(n_reports), ())
+        return RolePlaces(role, n_reports, ())
     best = max(n_reports[pid] for pid in specific)
     chosen = sorted((pid for pid in specific if n_reports[pid] * 2 >= best),
                     key=lambda pid: (-n_reports[pid], pid))
-    return RolePlaces(role, dict(n_reports), tuple(chosen))
+    return RolePlaces(role, n_reports, tuple(chosen))
 
 
 @dataclass(frozen=True)
@@ -399,8 +402,8 @@ def link_reports(reports: list[Report], rules: LinkingRules) -> LinkedEvents:
     """Rows of movement_events, movement_event_reports, movement_event_places and movement_event_assets."""
     events, memberships, place_rows, asset_rows = [], [], [], []
     for cluster in cluster_reports(reports, rules):
-        eid = event_id(cluster)
         first = anchor(cluster)
+        eid = "ev_" + first.movement_id
         roles = {role: consensus_places(cluster, role) for role in ROLES}
         assets = consensus_assets(cluster)
         event_date, precision = consensus_date(cluster)

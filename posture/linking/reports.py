@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -138,6 +138,7 @@ def _source_surfaces() -> dict[str, str]:
     return surfaces
 
 
+@cache  # (outlets are few, reports many)
 def outlet_source(outlet: str) -> str:
     """The source id of an outlet: a contract source when the outlet is one (Reuters -> reuters), else ``outlet:<name>``."""
     folded = fold(outlet)
@@ -179,6 +180,7 @@ def source_key(attributed_to: str | None, outlet: str | None, story: str, generi
 
 
 # the columns of the staged tables the linker reads: never the article bodies or the evidence text
+PLACE_FIELDS = tuple(f.name for f in fields(Place))
 ARTICLE_COLUMNS = ("article_id", "published_date", "language", "outlet")
 REPORT_COLUMNS = ("movement_id", "article_id", "actor", "actor_name", "movement_type", "event_date",
                   "event_date_precision", "attributed_to")
@@ -194,33 +196,32 @@ def build_reports(
     generic_sources: frozenset[str],
 ) -> list[Report]:
     """The linker's view of every staged movement report, sorted by movement id."""
-    gazetteer = {
-        row["place_id"]: Place(row["place_id"], row["name_en"], row["place_kind"], row["feature_type"], row["admin1"],
-                               row["country_code"], row["lat"], row["lon"])
-        for row in places.iter_rows(named=True)
-    }
-    article_rows = {row["article_id"]: row for row in articles.select(ARTICLE_COLUMNS).iter_rows(named=True)}
+    # rows as tuples, in the order the dataclasses list their fields (named rows cost a dict each)
+    gazetteer = {row[0]: Place(*row) for row in places.select(PLACE_FIELDS).iter_rows()}
+    article_rows = {row[0]: row for row in articles.select(ARTICLE_COLUMNS).iter_rows()}
     stories = story_ids(sorted(article_rows), near_duplicates)
 
     places_by_movement: dict[str, dict[str, list[Place]]] = defaultdict(lambda: defaultdict(list))
-    for row in movement_places.sort("movement_id", "role", "place_id").iter_rows(named=True):
-        places_by_movement[row["movement_id"]][row["role"]].append(gazetteer[row["place_id"]])
+    for movement_id, role, place_id in movement_places.sort("movement_id", "role", "place_id").select(
+            "movement_id", "role", "place_id").iter_rows():
+        places_by_movement[movement_id][role].append(gazetteer[place_id])
     assets_by_movement: dict[str, dict[str, AssetCount]] = defaultdict(dict)
-    for row in movement_assets.sort("movement_id", "asset_type").iter_rows(named=True):
-        assets_by_movement[row["movement_id"]][row["asset_type"]] = AssetCount(
-            row["asset_type"], row["count"], *bounds(row["count"], row["count_min"], row["count_max"]))
+    for movement_id, asset_type, count, low, high in movement_assets.sort("movement_id", "asset_type").select(
+            "movement_id", "asset_type", "count", "count_min", "count_max").iter_rows():
+        assets_by_movement[movement_id][asset_type] = AssetCount(asset_type, count, *bounds(count, low, high))
 
+    family = vocabularies().family
     reports = []
-    for row in movement_reports.sort("movement_id").iter_rows(named=True):
-        article = article_rows[row["article_id"]]
+    for (movement_id, article_id, actor, actor_name, movement_type, event_date, event_date_precision,
+         attributed_to) in movement_reports.sort("movement_id").select(REPORT_COLUMNS).iter_rows():
+        _, published_date, language, outlet = article_rows[article_id]
         reports.append(Report(
-            movement_id=row["movement_id"], article_id=row["article_id"], actor=row["actor"],
-            actor_name=row["actor_name"], family=vocabularies().family(row["actor"]),
-            movement_type=row["movement_type"], event_date=row["event_date"],
-            event_date_precision=row["event_date_precision"], published_date=article["published_date"],
-            language=article["language"], outlet=article["outlet"], attributed_to=row["attributed_to"],
-            source_key=source_key(row["attributed_to"], article["outlet"], stories[row["article_id"]], generic_sources),
-            places={role: tuple(ps) for role, ps in places_by_movement[row["movement_id"]].items()},
-            assets=dict(assets_by_movement[row["movement_id"]]),
+            movement_id=movement_id, article_id=article_id, actor=actor, actor_name=actor_name,
+            family=family(actor), movement_type=movement_type, event_date=event_date,
+            event_date_precision=event_date_precision, published_date=published_date, language=language,
+            outlet=outlet, attributed_to=attributed_to,
+            source_key=source_key(attributed_to, outlet, stories[article_id], generic_sources),
+            places={role: tuple(ps) for role, ps in places_by_movement[movement_id].items()},
+            assets=dict(assets_by_movement[movement_id]),
         ))
     return reports
