@@ -438,8 +438,9 @@ def format_table(report: dict) -> str:
                          f"({r['rerun_nothing_new_cpu_s']:.1f} CPU s).")
         if "rerun_one_new_article_watching_s" in r:
             arrivals = ", ".join(f"{s:.1f}" for s in r.get("rerun_one_new_article_watching_all_s", []))
-            lines.append(f"With `posture watch` up: {r['rerun_one_new_article_watching_s']:.1f} s (median; {arrivals}) "
-                         f"from a new file's arrival to its release (the run itself {r['watching_run_s']:.1f} s).")
+            lines.append(f"With `posture watch` up: {r['rerun_one_new_article_watching_s']:.1f} s"
+                         + (f" (median of {arrivals})" if arrivals else "") +
+                         f" from a new file's arrival to its release (the run itself {r['watching_run_s']:.1f} s).")
     for key, what in (("cost_curve", "end to end, wall time"), ("cost_curve_cpu", "end to end, CPU time"),
                       ("rerun_curve", "re-run with one new article, wall time")):
         fit = report.get(key)
