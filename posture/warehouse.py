@@ -148,28 +148,62 @@ def load_parquet_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table
 
 
 def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> bool:
-    """``write_table``, unless ``schema.table`` already has the contract's columns (names, types,
-    nullability) and exactly these rows: then nothing is written. Whether it wrote.
+    """Give ``schema.table`` the rows of ``frame``, writing only what changed. Whether it wrote.
 
-    The rows are compared by content fingerprint, the frame's values cast to the column types as
-    an insert would cast them; a re-run that stages what it staged before rewrites nothing.
+    When the table already has the contract's columns (names, types, nullability), the frame's
+    values are cast to the column types as an insert would cast them and compared with the
+    stored rows: the same rows leave the table untouched; otherwise only the difference is
+    written (``_write_difference``: one new article is one row, not the table of bodies again).
     """
     expected = [(c.name, c.sql_type, c.nullable) for c in table.columns]
     stored = con.execute(
         "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = ? AND table_name = ? ORDER BY column_index", [schema, table.name]).fetchall()
     if stored == expected:
+        target = f"{schema}.{table.name}"
+        columns = ", ".join(f'"{c}"' for c in table.column_names)
+        casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in table.columns)
         con.register("posture_candidate_rows", frame.select(table.column_names).to_arrow())
         try:
-            casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in table.columns)
-            columns = ", ".join(f'"{c}"' for c in table.column_names)
-            same = content_fingerprint(con, f"SELECT {casts} FROM posture_candidate_rows") == \
-                content_fingerprint(con, f"SELECT {columns} FROM {schema}.{table.name}")
+            candidate = f"SELECT {casts} FROM posture_candidate_rows"
+            wanted = content_fingerprint(con, candidate)
+            if wanted == content_fingerprint(con, f"SELECT {columns} FROM {target}"):
+                return False
+            if _write_difference(con, target, columns, candidate, frame.height) and \
+                    content_fingerprint(con, f"SELECT {columns} FROM {target}") == wanted:
+                return True
         finally:
             con.unregister("posture_candidate_rows")
-        if same:
+    write_table(con, schema, table, frame)  # (and when the difference did not give the frame's rows)
+    return True
+
+
+def _write_difference(con: duckdb.DuckDBPyConnection, target: str, columns: str, candidate: str, rows: int) -> bool:
+    """Make ``target`` hold the ``rows`` rows of the query ``candidate`` by deleting the stored rows
+    it lacks and inserting its rows not stored (rows compared whole, by DuckDB's hash of their
+    columns), in one transaction. False, with nothing written, when most of its rows are new
+    (new code, say): writing the table whole is then the cheaper write. A row given twice is
+    stored once: the caller compares content fingerprints."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TEMP TABLE posture_stored_hashes AS SELECT rowid AS r, hash({columns}) AS h FROM {target}")
+        con.execute(f"CREATE TEMP TABLE posture_candidate_hashes AS SELECT DISTINCT hash({columns}) AS h "
+                    f"FROM ({candidate})")
+        new_rows = con.execute("SELECT count(*) FROM posture_candidate_hashes "
+                               "WHERE h NOT IN (SELECT h FROM posture_stored_hashes)").fetchone()[0]
+        if new_rows * 2 > rows:
+            con.execute("ROLLBACK")
             return False
-    write_table(con, schema, table, frame)
+        con.execute(f"DELETE FROM {target} WHERE rowid IN (SELECT r FROM posture_stored_hashes "
+                    "WHERE h NOT IN (SELECT h FROM posture_candidate_hashes))")
+        con.execute(f"INSERT INTO {target} SELECT {columns} FROM ({candidate}) "
+                    f"WHERE hash({columns}) NOT IN (SELECT h FROM posture_stored_hashes)")
+        con.execute("DROP TABLE posture_stored_hashes")
+        con.execute("DROP TABLE posture_candidate_hashes")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return True
 
 

@@ -312,13 +312,44 @@ def test_a_staged_table_is_written_again_only_when_its_rows_or_columns_changed(c
                        "AND column_name = 'lat'", [STAGING]).fetchone() == ("DOUBLE",)
 
 
+def test_a_changed_staged_table_gets_only_its_changed_rows_written(con):
+    places = TABLES["places"]
+    frame = read_table(con, STAGING, places)
+    replace_table_if_changed(con, STAGING, places, frame)
+    table = f"{STAGING}.places"
+
+    def row_ids() -> dict[str, int]:
+        return dict(con.execute(f"SELECT place_id, rowid FROM {table}").fetchall())
+
+    before = row_ids()
+    gone, edited = sorted(before)[:2]
+    added = frame.filter(pl.col("place_id") == gone).with_columns(place_id=pl.lit("test:new_place"))
+    changed = pl.concat([
+        frame.filter(pl.col("place_id") != gone).with_columns(
+            name_en=pl.when(pl.col("place_id") == edited).then(pl.lit("Edited")).otherwise(pl.col("name_en"))),
+        added])
+    assert replace_table_if_changed(con, STAGING, places, changed)
+    assert read_table(con, STAGING, places).equals(read_table(con, STAGING, places).clear().vstack(
+        changed.sort(list(places.key))))
+    after = row_ids()
+    # the rows that did not change are the rows stored before (a rewrite would number them anew)
+    assert {pid: after[pid] for pid in before if pid not in (gone, edited)} == \
+        {pid: rid for pid, rid in before.items() if pid not in (gone, edited)}
+    assert gone not in after and after["test:new_place"] not in before.values()
+
+    # a row given twice is stored twice (the table written whole)
+    twice = pl.concat([changed, changed.head(1)])
+    assert replace_table_if_changed(con, STAGING, places, twice)
+    assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == twice.height
+
+
 def _tables_marked(warehouse: Path) -> set[str]:
     with duckdb.connect(str(warehouse)) as con:
         return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ? "
                                               "AND comment = 'mark'", [STAGING]).fetchall()}
 
 
-def test_a_rerun_with_nothing_new_rewrites_no_staged_table(sample_inbox, warehouse):
+def test_a_rerun_replaces_no_staged_table(sample_inbox, warehouse):
     """A table comment is lost when a table is replaced, and is no part of its rows: it shows which
     tables a run wrote."""
     assert materialize_all(sample_inbox, warehouse).success
@@ -330,7 +361,8 @@ def test_a_rerun_with_nothing_new_rewrites_no_staged_table(sample_inbox, warehou
 
     shutil.copy(SAMPLE.parent.parent / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt", sample_inbox)
     assert materialize_all(sample_inbox, warehouse).success
-    assert _tables_marked(warehouse) == {"places"}  # the new article's rows written, the gazetteer not
+    # the new article's rows are added to the tables they belong to: no table is replaced whole
+    assert _tables_marked(warehouse) == {"articles", "places", "movement_reports", "force_levels"}
     with duckdb.connect(str(warehouse)) as con:
         assert con.execute(f"SELECT count(*) FROM {STAGING}.articles").fetchone()[0] == \
             len([p for p in sample_inbox.iterdir() if p.suffix == ".txt"])
