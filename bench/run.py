@@ -22,8 +22,8 @@ For each size N it generates a corpus (``bench.generate``, reused when already t
 Rates are measured on at most ``--rate-sample`` articles (the generator draws every article the
 same way, so a sample of a larger corpus has the same mix). The cost curve is the end-to-end
 time of every size with a least-squares line through it; the same line through the re-runs after
-adding one article shows what each article already in the warehouse adds to that re-run. Results: a table on stdout and JSON in
-``--out`` (``bench/results/latest.json`` by default).
+adding one article shows what each article already in the warehouse adds to that re-run.
+Results: a table on stdout and JSON in ``--out`` (``bench/results/latest.json`` by default).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import json
 import os
 import platform
 import resource
-import shutil
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -49,6 +49,7 @@ REPO_DIR = BENCH_DIR.parent
 DEFAULT_OUT = BENCH_DIR / "results" / "latest.json"
 DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "posture-bench"
 MB = 1_000_000
+# a finished step as `posture run` reports it off a terminal (pipelines/cli_query.py, step_progress)
 STEP_LINE = re.compile(r"\[\d+/\d+\] (?P<step>\S+) done \((?P<seconds>[\d.]+) s\)")
 
 TARGETS = {

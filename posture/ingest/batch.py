@@ -56,8 +56,13 @@ def inbox_fingerprint(root: Path) -> str:
                 entries = list(scan)
         except OSError:
             continue
-        pending += [e.path for e in entries if _is_folder(e) and not e.is_symlink()]
-        folders.append((folder, [e for e in entries if not _is_folder(e)]))
+        files = []
+        for entry in entries:
+            if not _is_folder(entry):
+                files.append(entry)
+            elif not entry.is_symlink():
+                pending.append(entry.path)
+        folders.append((folder, files))
     digest = hashlib.sha256()
     for folder, files in sorted(folders, key=lambda item: item[0]):
         relative = os.path.relpath(folder, root)
