@@ -15,9 +15,10 @@ from posture.linking.checks import (
     events_within_window,
     reports_in_exactly_one_event,
 )
-from posture.linking.events import link_reports
+from posture.linking.incremental import relink
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import ARTICLE_COLUMNS, REPORT_COLUMNS, build_reports
+from posture.linking.store import read_previous_linking, write_linking
 from posture import code_version
 from posture.schema import (
     ARTICLES,
@@ -39,7 +40,6 @@ from posture.warehouse import (
     record_step_fingerprint,
     step_fingerprint,
     tables_fingerprint,
-    write_table,
 )
 
 EVENTS_KEY = dg.AssetKey([STAGING, MOVEMENT_EVENTS.name])
@@ -86,6 +86,7 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
         # that linking wrote them, give the same events without linking again
         inputs = linking_inputs_fingerprint(con, rules)
         reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
+        clustered_again = changed = 0
         if not reused:
             staged = {table.name: read_table(con, STAGING, table, columns=LINK_COLUMNS.get(table.name))
                       for table in LINK_INPUTS}
@@ -93,15 +94,16 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
                                     staged["articles"], staged["places"], staged["near_duplicates"],
                                     rules.generic_sources)
             del staged
-            linked = link_reports(reports, rules)
+            # only the connected components of the candidate pairs that changed are clustered again
+            relinking = relink(reports, rules,
+                               read_previous_linking(con, STAGING, LINK_OUTPUTS, PLACES, rules))
+            del reports
+            linked = relinking.linked
             outputs = [(MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
                        (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)]
-            del reports, linked
-            while outputs:  # one table's rows at a time: each table's are let go once its frame is built
-                table, rows = outputs.pop(0)
-                frame = table.frame(rows)
-                del rows
-                write_table(con, STAGING, table, frame)
+            write_linking(con, STAGING, relinking, outputs, MOVEMENT_EVENT_REPORTS, PLACES, rules)
+            clustered_again, changed = len(linked.memberships), len(relinking.changed | relinking.removed)
+            del relinking, linked, outputs
             record_step_fingerprint(con, STAGING, LINKING_STEP, tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
         metadata = {table.name: stored_table_metadata(con, STAGING, table) for table in LINK_OUTPUTS}
         sizes = dict(con.execute(f"SELECT n_reports, count(*) FROM {STAGING}.{MOVEMENT_EVENTS.name} "
@@ -116,6 +118,8 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
         "corroborated_events": corroborated,
         "window_days": rules.window_days,
         "linked_again": not reused,
+        "reports_changed": changed,  # new, changed or gone since the last linking
+        "reports_clustered_again": clustered_again,  # the reports of the components those touched
     })
     for table in LINK_OUTPUTS:
         yield dg.MaterializeResult(asset_key=[STAGING, table.name], metadata=metadata[table.name])

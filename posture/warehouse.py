@@ -134,6 +134,11 @@ def _create_empty(con: duckdb.DuckDBPyConnection, schema: str, table: Table) -> 
 def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
     """Replace ``schema.table`` with ``frame``, typed by the table definition (even when empty)."""
     _create_empty(con, schema, table)
+    insert_rows(con, schema, table, frame)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
+    """Add the rows of ``frame`` to ``schema.table`` (through Arrow, in the table's column order)."""
     if frame.height:
         arrow_frame = frame.select(table.column_names).to_arrow()  # noqa: F841 (read by DuckDB)
         con.execute(f"INSERT INTO {schema}.{table.name} SELECT * FROM arrow_frame")

@@ -6,7 +6,8 @@ Frames are typed by ``posture.schema`` and the gazetteer is the bundled one, as 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+import random
+from datetime import date, timedelta
 from functools import cache
 
 import polars as pl
@@ -91,3 +92,30 @@ class Staged:
             "near_duplicates": typed(NEAR_DUPLICATES, self.near_duplicates),
             "places": places_frame(),
         }
+
+
+ACTORS = ("us", "us_led_coalition", "russia", "sdf")
+TYPES = ("deployment", "withdrawal", "reinforcement", "patrol")
+
+
+def random_report(s: Staged, rng: random.Random, movement_id: str, article_id: str) -> str:
+    """A report of one of four actors and types, dated within twelve days (or not at all), with
+    random places and sometimes a truck count: dense enough that many pairs link."""
+    place_ids = sorted(places_frame()["place_id"])
+    return s.report(movement_id, article_id, rng.choice(ACTORS), rng.choice(TYPES),
+                    day=str(date(2025, 10, 1) + timedelta(days=rng.randrange(12))) if rng.random() < 0.8 else None,
+                    precision=rng.choice(("day", "day", "day", "month", "year")),
+                    origins=tuple(rng.sample(place_ids, rng.choice((0, 1, 1, 2)))),
+                    destinations=tuple(rng.sample(place_ids, rng.choice((0, 1, 1, 2)))),
+                    locations=tuple(rng.sample(place_ids, rng.choice((0, 0, 1)))),
+                    assets=(("truck", c := rng.randrange(5, 60), c, c),) if rng.random() < 0.5 else ())
+
+
+def random_batch(rng: random.Random, n: int) -> Staged:
+    """``n`` random reports, two per article."""
+    s = Staged()
+    for number in range(n):
+        article = s.article(f"a{number // 2}", str(date(2025, 10, 1) + timedelta(days=rng.randrange(12))),
+                            rng.choice(("ar", "en")))
+        random_report(s, rng, f"m{number:03d}", article)
+    return s

@@ -21,13 +21,16 @@ NEW_ARTICLE = REPO / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt
 USER_GAZETTEER = REPO / "tests" / "fixtures" / "gazetteer" / "user_places.csv"
 
 
-def _extraction_metadata(result) -> dict[str, object]:
+def _metadata(result, asset: str) -> dict[str, object]:
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
-        if materialization.asset_key.to_user_string() == "staging/movement_reports":
-            return {k: v.value for k, v in materialization.metadata.items()
-                    if k in ("articles_extracted", "articles_from_cache", "extractor_version")}
-    raise AssertionError("extract_reports did not materialise staging/movement_reports")
+        if materialization.asset_key.to_user_string() == asset:
+            return {k: v.value for k, v in materialization.metadata.items()}
+    raise AssertionError(f"the run did not materialise {asset}")
+
+
+def _extraction_metadata(result) -> dict[str, object]:
+    return _metadata(result, "staging/movement_reports")
 
 
 def _release_hash(warehouse: Path) -> str:
@@ -68,6 +71,11 @@ def test_one_new_article_is_the_only_one_extracted(tmp_path, counted_extractions
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (new_id,) = con.execute("SELECT article_id FROM articles WHERE source_uri = ?", [NEW_ARTICLE.name]).fetchone()
     assert counted_extractions == Counter({new_id: 1})
+    # and only the events its reports can join were clustered again
+    reports_before, reports_now = (_extraction_metadata(run)["dagster/row_count"] for run in (first, second))
+    linking = _metadata(second, "staging/movement_events")
+    assert linking["reports_changed"] == reports_now - reports_before > 0
+    assert reports_now - reports_before <= linking["reports_clustered_again"] < reports_now / 4
 
     # the incremental release is byte-identical to one built from scratch on the same inputs
     fresh = tmp_path / "fresh" / "warehouse.duckdb"

@@ -11,13 +11,13 @@ import duckdb
 import pytest
 
 from posture.linking.checks import events_keep_one_actor_family, events_within_window, reports_in_exactly_one_event
-from posture.linking.events import _candidate_pairs, _meeting_masks, link_reports, link_score, place_overlap
+from posture.linking.events import candidate_pairs, _meeting_masks, link_reports, link_score, place_overlap
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import Place, build_reports, outlet_source
 from posture.linking.rules import LinkingRules
 from posture.schema import TABLES
 from posture.warehouse import write_table
-from tests.linking_rows import Staged, places_frame
+from tests.linking_rows import Staged, places_frame, random_batch
 
 RULES = LinkingRules()
 
@@ -167,20 +167,7 @@ def test_a_headline_and_its_attributed_story_are_one_source():
 def test_pairs_ruled_out_by_their_places_before_scoring_are_exactly_those_that_cannot_link():
     """The place masks and the date-sorted scan only skip work: every pair of a dense random batch is
     scored by brute force and the candidate pairs must be exactly the pairs with a score."""
-    rng = random.Random(7)
-    place_ids = sorted(places_frame()["place_id"])
-    s = Staged()
-    for n in range(300):
-        article = s.article(f"a{n // 2}", str(date(2025, 10, 1) + timedelta(days=rng.randrange(12))),
-                            rng.choice(("ar", "en")))
-        s.report(f"m{n:03d}", article, rng.choice(("us", "us_led_coalition", "russia", "sdf")),
-                 rng.choice(("deployment", "withdrawal", "reinforcement", "patrol")),
-                 day=str(date(2025, 10, 1) + timedelta(days=rng.randrange(12))) if rng.random() < 0.8 else None,
-                 precision=rng.choice(("day", "day", "day", "month", "year")),
-                 origins=tuple(rng.sample(place_ids, rng.choice((0, 1, 1, 2)))),
-                 destinations=tuple(rng.sample(place_ids, rng.choice((0, 1, 1, 2)))),
-                 locations=tuple(rng.sample(place_ids, rng.choice((0, 0, 1)))),
-                 assets=(("truck", c := rng.randrange(5, 60), c, c),) if rng.random() < 0.5 else ())
+    s = random_batch(random.Random(7), 300)
     f = s.frames()
     reports = build_reports(f["movement_reports"], f["movement_places"], f["movement_assets"], f["articles"],
                             f["places"], f["near_duplicates"], RULES.generic_sources)
@@ -190,7 +177,7 @@ def test_pairs_ruled_out_by_their_places_before_scoring_are_exactly_those_that_c
         if score is not None:
             brute[tuple(sorted((a.movement_id, b.movement_id)))] = score
     assert len(brute) > 20  # dense enough that the skipping is exercised on real matches
-    assert _candidate_pairs(reports, RULES) == brute
+    assert candidate_pairs(reports, RULES) == brute
 
 
 def test_places_overlap_by_proximity_governorate_region_and_governorate_city():

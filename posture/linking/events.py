@@ -238,18 +238,27 @@ def _place_reach(reports: list[Report], point_km: float) -> dict[str, _Reach]:
             for r in reports}
 
 
-def _candidate_pairs(reports: list[Report], rules: LinkingRules) -> dict[tuple[str, str], float]:
+def _linkable(r: Report, rules: LinkingRules) -> bool:
+    """Whether a report can link at all: an actor family, a date, and no coarser date than the rules allow."""
+    return (r.family is not None and r.date_start is not None
+            and rules.precision_linkable(r.reference_precision or "year"))
+
+
+def _window_order(r: Report) -> tuple:
+    return r.date_start, r.movement_id
+
+
+def candidate_pairs(reports: list[Report], rules: LinkingRules) -> dict[tuple[str, str], float]:
     """Scores of every compatible pair, compared only within an actor family and a date window,
     and only when their places do not rule it out."""
     by_family: dict[str, list[Report]] = defaultdict(list)
     for r in reports:
-        if (r.family is not None and r.date_start is not None
-                and rules.precision_linkable(r.reference_precision or "year")):
+        if _linkable(r, rules):
             by_family[r.family].append(r)
     reach = _place_reach([r for members in by_family.values() for r in members], rules.point_km)
     pairs: dict[tuple[str, str], float] = {}
     for members in by_family.values():
-        members.sort(key=lambda r: (r.date_start, r.movement_id))
+        members.sort(key=_window_order)
         reaches = [reach[r.movement_id] for r in members]
         for i, a in enumerate(members):
             reach_a = reaches[i]
@@ -265,10 +274,40 @@ def _candidate_pairs(reports: list[Report], rules: LinkingRules) -> dict[tuple[s
     return pairs
 
 
-def cluster_reports(reports: list[Report], rules: LinkingRules) -> list[list[Report]]:
-    """Complete-linkage clusters of the reports, each sorted by movement id, the list sorted likewise."""
+def candidate_pairs_of(changed: list[Report], reports: list[Report],
+                       rules: LinkingRules) -> dict[tuple[str, str], float]:
+    """The candidate pairs (as ``candidate_pairs`` scores them) that involve a report of ``changed``;
+    ``reports`` are all of them, ``changed`` among them. Each pair is scored in the order the full
+    pass would score it: the earlier report (by date, then id) first."""
+    changed = [r for r in changed if _linkable(r, rules)]
+    families = {r.family for r in changed}
+    members = [r for r in reports if r.family in families and _linkable(r, rules)]
+    near: dict[str, list[tuple[Report, Report]]] = defaultdict(list)  # per changed id: (earlier, later) pairs
+    for c in changed:
+        for r in members:
+            if r.family != c.family or r.movement_id == c.movement_id:
+                continue
+            a, b = (r, c) if _window_order(r) < _window_order(c) else (c, r)
+            if (b.date_start - a.date_end).days <= rules.window_days:  # what the full pass compares
+                near[c.movement_id].append((a, b))
+    reach = _place_reach(list({r.movement_id: r for ab in near.values() for pair in ab for r in pair}.values()),
+                         rules.point_km)
+    pairs: dict[tuple[str, str], float] = {}
+    for candidates in near.values():
+        for a, b in candidates:
+            key = tuple(sorted((a.movement_id, b.movement_id)))
+            if key in pairs or not reach[a.movement_id].may_agree(reach[b.movement_id]):
+                continue
+            score = link_score(a, b, rules)
+            if score is not None:
+                pairs[key] = score
+    return pairs
+
+
+def complete_linkage(reports: list[Report], pairs: dict[tuple[str, str], float]) -> list[list[Report]]:
+    """Complete-linkage clusters of ``reports`` under the candidate ``pairs`` among them (pairs best
+    first, ties by ids), each cluster sorted by movement id, the list likewise."""
     by_id = {r.movement_id: r for r in reports}
-    pairs = _candidate_pairs(reports, rules)
     cluster_of: dict[str, int] = {movement_id: i for i, movement_id in enumerate(sorted(by_id))}
     members: dict[int, set[str]] = {i: {movement_id} for movement_id, i in cluster_of.items()}
     for (a, b), _ in sorted(pairs.items(), key=lambda item: (-item[1], item[0])):
@@ -282,6 +321,11 @@ def cluster_reports(reports: list[Report], rules: LinkingRules) -> list[list[Rep
             members[keep] |= members.pop(gone)
     clusters = [sorted((by_id[m] for m in ids), key=lambda r: r.movement_id) for ids in members.values()]
     return sorted(clusters, key=lambda c: c[0].movement_id)
+
+
+def cluster_reports(reports: list[Report], rules: LinkingRules) -> list[list[Report]]:
+    """Complete-linkage clusters of the reports, each sorted by movement id, the list sorted likewise."""
+    return complete_linkage(reports, candidate_pairs(reports, rules))
 
 
 # ---------------------------------------------------------------- events and their consensus
@@ -400,8 +444,13 @@ class LinkedEvents:
 
 def link_reports(reports: list[Report], rules: LinkingRules) -> LinkedEvents:
     """Rows of movement_events, movement_event_reports, movement_event_places and movement_event_assets."""
+    return event_rows(cluster_reports(reports, rules), rules)
+
+
+def event_rows(clusters: list[list[Report]], rules: LinkingRules) -> LinkedEvents:
+    """The rows of the events the clusters are: each event's rows depend only on its own members."""
     events, memberships, place_rows, asset_rows = [], [], [], []
-    for cluster in cluster_reports(reports, rules):
+    for cluster in clusters:
         first = anchor(cluster)
         eid = "ev_" + first.movement_id
         roles = {role: consensus_places(cluster, role) for role in ROLES}
