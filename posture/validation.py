@@ -317,7 +317,7 @@ def checked_columns(suite: Suite, available: list[str]) -> list[str]:
 
 
 def _validate(con: duckdb.DuckDBPyConnection, suite: Suite, query: str, parameters: dict[str, Any] | None,
-              with_html: bool) -> tuple[SuiteOutcome, str]:
+              with_html: bool, complete_first: bool = False) -> tuple[SuiteOutcome, str]:
     gx = _great_expectations()
     relation = con.sql(query)
     columns = checked_columns(suite, relation.columns)
@@ -333,9 +333,11 @@ def _validate(con: duckdb.DuckDBPyConnection, suite: Suite, query: str, paramete
 
     try:
         # counts first: a third cheaper than with the offending rows' ids, which only a suite with
-        # a failure or an unexpected row needs (its examples); GE's page is the same for both
-        result = validated("BASIC")
-        if any(not r.success or (r.result or {}).get("unexpected_count") for r in result.results):
+        # a failure or an unexpected row needs (its examples); GE's page is the same for both.
+        # ``complete_first``: the suite had such rows last time, and most likely has them still
+        result = validated("COMPLETE" if complete_first else "BASIC")
+        if not complete_first and any(not r.success or (r.result or {}).get("unexpected_count")
+                                      for r in result.results):
             result = validated("COMPLETE")
     finally:
         _forget_batch_data(batch.id)
@@ -409,7 +411,11 @@ def validate_suite_cached(con: duckdb.DuckDBPyConnection, suite: Suite, schema: 
             outcome, html = SuiteOutcome.from_json(hit[1]), hit[2]
             outcome.reused_from_run = hit[0]
         else:
-            outcome, html = _validate(con, suite, f"SELECT * FROM {_FRAME}", parameters, with_html=True)
+            last = con.execute(f"SELECT outcome FROM {table} WHERE check_id = ?", [suite.check_id]).fetchone()
+            had_unexpected_rows = bool(last) and any(not o.success or o.unexpected_count
+                                                     for o in SuiteOutcome.from_json(last[0]).outcomes)
+            outcome, html = _validate(con, suite, f"SELECT * FROM {_FRAME}", parameters, with_html=True,
+                                      complete_first=had_unexpected_rows)
             outcome.content_fingerprint = content_key
             con.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?, ?)",
                         [suite.check_id, suite_key, content_key, run_id, outcome.to_json(), html])

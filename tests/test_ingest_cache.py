@@ -158,3 +158,41 @@ def test_a_second_run_reads_no_file_again(tmp_path, sample_inbox):
 
     assert files(materialize_all(sample_inbox, warehouse)) == (1, 0)
     assert files(materialize_all(sample_inbox, warehouse)) == (0, 1)
+
+
+def test_a_grown_inbox_compares_only_its_new_articles_for_near_duplicates(tmp_path, monkeypatch):
+    """The pairs found before are kept while both articles stay; a new article is compared with all
+    of them; the outcome is what a search from scratch finds."""
+    from bench.generate import write_corpus
+    from posture.ingest.near_duplicates import NearDuplicateIndex
+
+    inbox = tmp_path / "inbox"
+    write_corpus(40, seed=3, out=inbox)
+    convoy = (REPO / "tests" / "fixtures" / "articles" / "en-practice-convoy.txt").read_text(encoding="utf-8")
+    (inbox / "convoy.txt").write_text(convoy, encoding="utf-8")
+    (inbox / "convoy-copy.txt").write_text(convoy + "\nThe ministry declined to comment.\n", encoding="utf-8")
+    searched_among: list[int | None] = []
+    real_pairs = NearDuplicateIndex.pairs
+
+    def recording_pairs(self, shingles_of, threshold=0.8, among=None):
+        searched_among.append(None if among is None else len(among))
+        return real_pairs(self, shingles_of, threshold, among)
+
+    monkeypatch.setattr(NearDuplicateIndex, "pairs", recording_pairs)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        first = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()))
+        assert len(first.near_duplicates) == 1 and searched_among == [None]  # everything is new
+
+        # one of the pair gone, a second copy and an unrelated article new
+        (inbox / "convoy.txt").unlink()
+        (inbox / "convoy-again.txt").write_text(convoy + "\nNo casualties were reported.\n", encoding="utf-8")
+        shutil.copy(REPO / "tests" / "fixtures" / "awkward" / "nested" / "deeper" / "turkish_reinforcements.md",
+                    inbox / "turkish.md")
+        second = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()))
+        assert searched_among[1:] == [2]  # the two new articles
+        assert second.near_duplicates == ingest_folder(inbox, max_bytes=MAX_BYTES).near_duplicates
+        assert len(second.near_duplicates) == 1  # the two copies, now that the original is gone
+
+        searched_among.clear()
+        third = ingest_folder(inbox, max_bytes=MAX_BYTES, cache=IngestCache(con, code_version()))
+        assert third.near_duplicates == second.near_duplicates and searched_among == [0]  # nothing new

@@ -96,6 +96,29 @@ def test_a_validation_is_reused_only_for_identical_content(con, tmp_path):
     assert not validate_suite_cached(con, MOVEMENTS, STAGING, "run-4", PARAMETERS).success
 
 
+def test_a_suite_that_had_unexpected_rows_is_validated_once_with_their_ids(con, monkeypatch):
+    """Rows GE flagged last time will most likely be there again: the next validation asks GE for
+    the offending ids at once (one GE validation, not counts first and then ids), same outcome."""
+    from great_expectations.datasource.fluent.interfaces import Batch
+
+    calls = []
+    real_validate = Batch.validate
+    monkeypatch.setattr(Batch, "validate", lambda self, *a, **k: calls.append(1) or real_validate(self, *a, **k))
+    first, second = (m for (m,) in con.execute(
+        f"SELECT movement_id FROM {STAGING}.movement_reports ORDER BY movement_id LIMIT 2").fetchall())
+    con.execute(f"UPDATE {STAGING}.movement_reports SET actor = 'martians' WHERE movement_id = ?", [first])
+    validate_suite_cached(con, MOVEMENTS, STAGING, "run-1", PARAMETERS)
+    assert len(calls) == 2  # counts, then the ids of the unexpected rows
+
+    calls.clear()
+    con.execute(f"UPDATE {STAGING}.movement_reports SET actor = 'martians' WHERE movement_id = ?", [second])
+    again = validate_suite_cached(con, MOVEMENTS, STAGING, "run-2", PARAMETERS)
+    assert len(calls) == 1
+    actor = next(o for o in again.failed if o.expectation == "expect_column_values_to_be_in_set(actor)")
+    assert actor.unexpected_count == 2 and {e["movement_id"] for e in actor.examples} == {first, second}
+    assert again.outcomes == validate_suite(con, MOVEMENTS, STAGING, PARAMETERS).outcomes
+
+
 def test_a_change_no_expectation_can_see_reuses_the_validation(con):
     """The fingerprint is of the columns GE gets: another known source leaves ``source_known`` true,
     and no expectation reads ``attributed_to`` itself, so GE would see the very same frame."""

@@ -122,6 +122,8 @@ def _ingest(root: Path, max_bytes: int, cache: IngestCache | None, pool: WorkerP
 
 
 def _near_duplicates(articles: list[dict], cache: IngestCache | None, pool: WorkerPool) -> list[tuple[str, str, float]]:
+    """The near-duplicate pairs of the articles; with a ``cache``, the signatures computed before
+    are reused and only the articles not searched before are compared (with every article)."""
     bodies = {row["article_id"]: row["body"] for row in articles}
     known = cache.signatures(bodies) if cache is not None else {}
     unsigned = [aid for aid in bodies if aid not in known]
@@ -131,4 +133,19 @@ def _near_duplicates(articles: list[dict], cache: IngestCache | None, pool: Work
     index = NearDuplicateIndex()
     for aid, (values, count) in {**known, **fresh}.items():
         index.add(aid, values, count)
-    return index.pairs(lambda aid: shingles(bodies[aid]))
+
+    def shingles_of(aid: str):
+        return shingles(bodies[aid])
+
+    if cache is None:
+        return index.pairs(shingles_of)
+    indexed = index.article_ids
+    searched, found = cache.searched_near_duplicates()
+    new = indexed - searched
+    if len(new) * 2 > len(indexed):  # mostly new: one search over everything costs less
+        pairs = index.pairs(shingles_of)
+    else:  # the pairs found before whose articles are still here, and those of the new articles
+        kept = [pair for pair in found if pair[0] in indexed and pair[1] in indexed]
+        pairs = sorted(kept + index.pairs(shingles_of, among=new))
+    cache.store_near_duplicates(indexed, pairs)
+    return pairs

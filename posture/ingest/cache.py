@@ -1,13 +1,16 @@
 """What reading the inbox found last time, kept in the warehouse so a run re-reads only new files.
 
 Reading a file (decoding, HTML extraction, metadata, language detection) costs far more than
-hashing its bytes, and a corpus grows by a few files a day. Three tables of the warehouse:
+hashing its bytes, and a corpus grows by a few files a day. The tables, in the warehouse:
 
 - ``staging.read_cache``: the results of reading one input file (its articles and rejections,
   as JSON), keyed by the sha256 of the file's bytes, its source_uri and the size limit; valid for
   one version of the code (any change to the readers makes everything be read again);
 - ``staging.signature_cache``: each article's near-duplicate signature (MinHash values and
   shingle count), keyed by article id, i.e. by its text;
+- ``staging.near_duplicate_searched`` and ``staging.near_duplicate_pairs``: the articles the last
+  near-duplicate search covered and the pairs it found among them, so a run compares only its
+  new articles (with all the others);
 - ``staging.file_cache``: the read-cache key of each file as it was when read, with its status
   (size, modification and status-change times, inode, device). A file whose status is unchanged
   is not opened again: rewriting a file always moves its status-change time, which no program
@@ -40,6 +43,8 @@ from posture.ingest.records import ArticleRecord, InputResult, Rejection
 READ_CACHE = "staging.read_cache"
 SIGNATURE_CACHE = "staging.signature_cache"
 FILE_CACHE = "staging.file_cache"
+SEARCHED = "staging.near_duplicate_searched"
+PAIRS = "staging.near_duplicate_pairs"
 SETTLE_SECONDS = 5  # coarser than any file system's clock (FAT: 2 s)
 RESULTS_PER_BATCH = 2048  # stored results decoded at a time
 
@@ -79,7 +84,10 @@ class IngestCache:
                     "(article_id VARCHAR, version VARCHAR, signature BLOB, shingles INTEGER)")
         con.execute(f"CREATE TABLE IF NOT EXISTS {FILE_CACHE} (source_uri VARCHAR, max_bytes BIGINT, "
                     "status VARCHAR, input_key VARCHAR, version VARCHAR, PRIMARY KEY (source_uri, max_bytes))")
-        for table in (READ_CACHE, SIGNATURE_CACHE, FILE_CACHE):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {SEARCHED} (article_id VARCHAR, version VARCHAR)")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {PAIRS} "
+                    "(article_id_a VARCHAR, article_id_b VARCHAR, similarity DOUBLE, version VARCHAR)")
+        for table in (READ_CACHE, SIGNATURE_CACHE, FILE_CACHE, SEARCHED, PAIRS):
             # asked first: a DELETE that removes nothing still costs a pass over the stored results
             if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE version <> ?)", [version]).fetchone()[0]:
                 con.execute(f"DELETE FROM {table} WHERE version <> ?", [version])
@@ -163,3 +171,34 @@ class IngestCache:
     def _insert(self, table: str, columns: dict[str, list]) -> None:
         rows = pa.table(columns)  # noqa: F841 (read by DuckDB)
         self.con.execute(f"INSERT INTO {table} SELECT * FROM rows")
+
+    # -- the last near-duplicate search
+    def searched_near_duplicates(self) -> tuple[set[str], list[tuple[str, str, float]]]:
+        """The articles the last search covered, and the pairs it found among them."""
+        searched = {aid for (aid,) in self.con.execute(
+            f"SELECT article_id FROM {SEARCHED} WHERE version = ?", [self.version]).fetchall()}
+        pairs = self.con.execute(f"SELECT article_id_a, article_id_b, similarity FROM {PAIRS} WHERE version = ?",
+                                 [self.version]).fetchall()
+        return searched, pairs
+
+    def store_near_duplicates(self, searched: set[str], pairs: list[tuple[str, str, float]]) -> None:
+        """Record a search over ``searched`` that found ``pairs`` (the covered articles changed by
+        difference, in one transaction with the pairs)."""
+        before, _ = self.searched_near_duplicates()
+        gone, added = sorted(before - searched), sorted(searched - before)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if gone:
+                self.con.execute(f"DELETE FROM {SEARCHED} WHERE version = ? AND article_id IN "
+                                 "(SELECT unnest(?::VARCHAR[]))", [self.version, gone])
+            if added:
+                self._insert(SEARCHED, {"article_id": added, "version": [self.version] * len(added)})
+            self.con.execute(f"DELETE FROM {PAIRS} WHERE version = ?", [self.version])
+            if pairs:
+                self._insert(PAIRS, {"article_id_a": [a for a, _, _ in pairs], "article_id_b": [b for _, b, _ in pairs],
+                                     "similarity": [similarity for _, _, similarity in pairs],
+                                     "version": [self.version] * len(pairs)})
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 import numpy as np
 
@@ -159,17 +159,26 @@ class NearDuplicateIndex:
             self._signatures[article_id] = signature_values
             self._sizes[article_id] = shingle_count
 
-    def pairs(self, shingles_of: Callable[[str], np.ndarray],
-              threshold: float = THRESHOLD) -> list[tuple[str, str, float]]:
+    @property
+    def article_ids(self) -> set[str]:
+        """The articles indexed (an article without words has no signature and is never a near-duplicate)."""
+        return set(self._signatures)
+
+    def pairs(self, shingles_of: Callable[[str], np.ndarray], threshold: float = THRESHOLD,
+              among: Collection[str] | None = None) -> list[tuple[str, str, float]]:
+        """The near-duplicate pairs of the indexed articles; with ``among``, only those with at least
+        one article of ``among`` (the relation is pairwise: the pairs of a grown corpus are the old
+        pairs and those of its new articles)."""
         ids = sorted(self._signatures)
-        if len(ids) < 2:
+        if len(ids) < 2 or (among is not None and not among):
             return []
         # MinHash values are the high 32 bits of a 64-bit hash: uint32 holds them exactly
         signatures = np.stack([self._signatures[i] for i in ids]).astype(np.uint32)
         sizes = np.array([self._sizes[i] for i in ids], dtype=np.int64)
         min_agreement = int(np.ceil(PREFILTER * NUM_PERMUTATIONS))
 
-        buckets = _band_buckets(signatures)
+        fresh = None if among is None else np.isin(np.array(ids, dtype=object), list(among))
+        buckets = _band_buckets(signatures, None if fresh is None else np.flatnonzero(fresh))
 
         survivors: set[tuple[int, int]] = set()
         pending: list[tuple[np.ndarray, np.ndarray]] = []
@@ -188,9 +197,13 @@ class NearDuplicateIndex:
 
         # pairs sharing a bucket, a bounded number at a time (a bucket of m members has m(m-1)/2)
         for rows in buckets:
-            upper_a, upper_b = np.triu_indices(len(rows), 1)
-            for start in range(0, len(upper_a), _PAIRS_PER_STEP):
-                pending.append((rows[upper_a[start:start + _PAIRS_PER_STEP]], rows[upper_b[start:start + _PAIRS_PER_STEP]]))
+            if fresh is None:
+                upper_a, upper_b = np.triu_indices(len(rows), 1)
+                lefts, rights = rows[upper_a], rows[upper_b]
+            else:
+                lefts, rights = _pairs_with(rows[fresh[rows]], rows)
+            for start in range(0, len(lefts), _PAIRS_PER_STEP):
+                pending.append((lefts[start:start + _PAIRS_PER_STEP], rights[start:start + _PAIRS_PER_STEP]))
                 pending_pairs += len(pending[-1][0])
                 if pending_pairs >= _PAIRS_PER_STEP:
                     compare()
@@ -214,15 +227,26 @@ class NearDuplicateIndex:
         return pairs
 
 
-def _band_buckets(signatures: np.ndarray) -> list[np.ndarray]:
+def _pairs_with(news: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row_a, row_b), row_a < row_b, of each of ``news`` with every other of ``rows`` (a pair of
+    two of ``news`` comes twice)."""
+    first, second = np.repeat(news, len(rows)), np.tile(rows, len(news))
+    apart = first != second
+    return np.minimum(first, second)[apart], np.maximum(first, second)[apart]
+
+
+def _band_buckets(signatures: np.ndarray, among_rows: np.ndarray | None = None) -> list[np.ndarray]:
     """The rows (ascending) of every LSH bucket with two members or more: rows whose values in one
-    band are all equal. Grouped with numpy (one sort per band), not row by row in Python."""
+    band are all equal; with ``among_rows``, only the buckets holding one of them. Grouped with
+    numpy (one sort per band), not row by row in Python."""
     buckets = []
     for band in range(BANDS):
         keys = np.ascontiguousarray(signatures[:, band * ROWS:(band + 1) * ROWS])
         _, bucket_of, sizes = np.unique(keys.view(np.dtype((np.void, keys.dtype.itemsize * ROWS))).ravel(),
                                         return_inverse=True, return_counts=True)
-        order = np.argsort(bucket_of.ravel(), kind="stable")  # rows of one bucket together, ascending
+        bucket_of = bucket_of.ravel()
+        order = np.argsort(bucket_of, kind="stable")  # rows of one bucket together, ascending
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        buckets.extend(order[start:start + size] for start, size in zip(starts, sizes) if size > 1)
+        wanted = np.arange(len(sizes)) if among_rows is None else np.unique(bucket_of[among_rows])
+        buckets.extend(order[starts[b]:starts[b] + sizes[b]] for b in wanted[sizes[wanted] > 1])
     return buckets

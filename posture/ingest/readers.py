@@ -163,7 +163,7 @@ def _parse_loaded(item: tuple[str, bytes, str]) -> list[InputResult]:
     return list(_parse(READERS[extension], data, source_uri))
 
 
-def _read_with_cache(checked: list[tuple[str, Path | Rejection, Rejection | tuple[str, os.stat_result]]],
+def _read_with_cache(checked: list[tuple[str, str | Rejection, Rejection | tuple[str, os.stat_result]]],
                      max_bytes: int, cache: ReadResultCache, pool: WorkerPool, unchanged: dict[str, str],
                      stored: dict[str, list[InputResult]]) -> Iterator[InputResult]:
     """The results of one chunk of checked inputs: a file ``unchanged`` since it was read (its
@@ -203,7 +203,7 @@ def _is_inside(real_root: Path, target: str) -> bool:
     return os.path.commonpath([str(real_root), target]) == str(real_root)
 
 
-def _list_inputs(folder: Path, real_root: Path, prefix: str) -> Iterator[tuple[str, Path | Rejection]]:
+def _list_inputs(folder: Path, real_root: Path, prefix: str) -> Iterator[tuple[str, str | Rejection]]:
     """(source_uri, file to read) for every input under ``folder``, or a rejection when an entry
     can't be used as a file (a link out of the folder, a broken link, an unreadable folder)."""
     try:
@@ -240,10 +240,10 @@ def _list_inputs(folder: Path, real_root: Path, prefix: str) -> Iterator[tuple[s
             continue
         if entry.name.lower().endswith(GOLD_SUFFIX):
             continue
-        yield uri, Path(entry.path)
+        yield uri, entry.path  # (a string: a Path per file cost more than listing at 100k files)
 
 
-def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
+def read_input_file(path: str | os.PathLike, source_uri: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[InputResult]:
     """The results of one file (one, or one per record for .jsonl / JSON arrays / feeds)."""
     outcome = _load_input_file(path, source_uri, max_bytes)
     if isinstance(outcome, Rejection):
@@ -253,7 +253,7 @@ def read_input_file(path: Path, source_uri: str, *, max_bytes: int = DEFAULT_MAX
         yield from _parse(READERS[extension], data, source_uri)
 
 
-def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[str, bytes]:
+def _load_input_file(path: str | os.PathLike, source_uri: str, max_bytes: int) -> Rejection | tuple[str, bytes]:
     """The extension (its reader's key in ``READERS``) and bytes of a file, or why it can't be read (format, size, permissions)."""
     checked = _check_input_file(path, source_uri, max_bytes)
     if isinstance(checked, Rejection):
@@ -262,9 +262,17 @@ def _load_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection |
     return data if isinstance(data, Rejection) else (checked[0], data)
 
 
-def _check_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection | tuple[str, os.stat_result]:
+def _suffix(path: str) -> str:
+    """``PurePath(path).suffix``, without making a path object."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _check_input_file(path: str | os.PathLike, source_uri: str,
+                      max_bytes: int) -> Rejection | tuple[str, os.stat_result]:
     """The extension and status of a file worth reading, or why it is not (format, kind, size)."""
-    extension = path.suffix.lower()
+    extension = _suffix(os.fspath(path)).lower()
     reader = READERS.get(extension)
     if reader is None:
         advice = _UNSUPPORTED_ADVICE.get(extension, f"Accepted extensions: {_accepted_list()}.")
@@ -284,7 +292,7 @@ def _check_input_file(path: Path, source_uri: str, max_bytes: int) -> Rejection 
     return extension, info
 
 
-def _read_bytes(path: Path, source_uri: str, max_bytes: int) -> Rejection | bytes:
+def _read_bytes(path: str | os.PathLike, source_uri: str, max_bytes: int) -> Rejection | bytes:
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
