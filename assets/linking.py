@@ -1,5 +1,6 @@
 """Linking: movement reports of several articles merged into movement events; force-level timelines."""
 
+import hashlib
 from collections.abc import Callable
 
 import dagster as dg
@@ -18,7 +19,7 @@ from posture.linking.checks import (
 from posture.linking.incremental import relink
 from posture.linking.force_levels import force_level_latest, force_level_series
 from posture.linking.reports import ARTICLE_COLUMNS, REPORT_COLUMNS, build_reports
-from posture.linking.store import read_previous_linking, write_linking
+from posture.linking.store import read_previous_linking, record_linking_state, write_events, write_linking_state
 from posture import code_version
 from posture.schema import (
     ARTICLES,
@@ -67,6 +68,11 @@ LINK_COLUMNS = {ARTICLES.name: ARTICLE_COLUMNS, MOVEMENT_REPORTS.name: REPORT_CO
 LINKING_STEP = "link_movement_events"
 
 
+def _step_key(inputs: str, outputs: str) -> str:
+    """What linking's step fingerprint records: its inputs, and its outputs as it left them."""
+    return hashlib.sha256(f"{inputs}\n{outputs}".encode()).hexdigest()
+
+
 def linking_inputs_fingerprint(con, rules) -> str:
     """What linking is a function of: the columns it reads of its input tables, the posture code and every rule."""
     return tables_fingerprint(con, STAGING, LINK_INPUTS, code_version(), rules.canonical(), columns=LINK_COLUMNS)
@@ -85,7 +91,8 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
         # linking is a function of its input tables and rules: the same inputs, and outputs left as
         # that linking wrote them, give the same events without linking again
         inputs = linking_inputs_fingerprint(con, rules)
-        reused = step_fingerprint(con, STAGING, LINKING_STEP) == tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs)
+        outputs_before = tables_fingerprint(con, STAGING, LINK_OUTPUTS)
+        reused = step_fingerprint(con, STAGING, LINKING_STEP) == _step_key(inputs, outputs_before)
         clustered_again = changed = 0
         if not reused:
             staged = {table.name: read_table(con, STAGING, table, columns=LINK_COLUMNS.get(table.name))
@@ -95,16 +102,19 @@ def link_movement_events(context: dg.AssetExecutionContext, linking: LinkingSett
                                     rules.generic_sources)
             del staged
             # only the connected components of the candidate pairs that changed are clustered again
-            relinking = relink(reports, rules,
-                               read_previous_linking(con, STAGING, LINK_OUTPUTS, PLACES, rules))
+            relinking = relink(reports, rules, read_previous_linking(con, STAGING, outputs_before, PLACES, rules))
             del reports
-            linked = relinking.linked
-            outputs = [(MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
-                       (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)]
-            write_linking(con, STAGING, relinking, outputs, MOVEMENT_EVENT_REPORTS, PLACES, rules)
+            linked, replaced = relinking.linked, None if relinking.everything else relinking.replaced_reports
             clustered_again, changed = len(linked.memberships), len(relinking.changed | relinking.removed)
-            del relinking, linked, outputs
-            record_step_fingerprint(con, STAGING, LINKING_STEP, tables_fingerprint(con, STAGING, LINK_OUTPUTS, inputs))
+            write_linking_state(con, STAGING, relinking)
+            del relinking  # (its pairs and signatures: let go before the events' frames are built)
+            write_events(con, STAGING, [(MOVEMENT_EVENTS, linked.events), (MOVEMENT_EVENT_REPORTS, linked.memberships),
+                                        (MOVEMENT_EVENT_PLACES, linked.places), (MOVEMENT_EVENT_ASSETS, linked.assets)],
+                         MOVEMENT_EVENT_REPORTS, replaced)
+            del linked
+            outputs_now = tables_fingerprint(con, STAGING, LINK_OUTPUTS)
+            record_linking_state(con, STAGING, outputs_now, PLACES, rules)
+            record_step_fingerprint(con, STAGING, LINKING_STEP, _step_key(inputs, outputs_now))
         metadata = {table.name: stored_table_metadata(con, STAGING, table) for table in LINK_OUTPUTS}
         sizes = dict(con.execute(f"SELECT n_reports, count(*) FROM {STAGING}.{MOVEMENT_EVENTS.name} "
                                  "GROUP BY n_reports").fetchall())

@@ -14,7 +14,13 @@ from posture.linking.events import candidate_pairs
 from posture.linking.incremental import PreviousLinking, Relinking, link_all, relink
 from posture.linking.reports import build_reports
 from posture.linking.rules import LinkingRules
-from posture.linking.store import LINK_PAIRS, read_previous_linking, write_linking
+from posture.linking.store import (
+    LINK_PAIRS,
+    read_previous_linking,
+    record_linking_state,
+    write_events,
+    write_linking_state,
+)
 from posture.schema import (
     MOVEMENT_EVENT_ASSETS,
     MOVEMENT_EVENT_PLACES,
@@ -22,7 +28,7 @@ from posture.schema import (
     MOVEMENT_EVENTS,
     PLACES,
 )
-from posture.warehouse import read_table, write_table
+from posture.warehouse import read_table, tables_fingerprint, write_table
 from tests.linking_rows import Staged, places_frame, random_batch, random_report
 
 RULES = LinkingRules()
@@ -34,6 +40,10 @@ def _reports(s: Staged):
     f = s.frames()
     return build_reports(f["movement_reports"], f["movement_places"], f["movement_assets"], f["articles"],
                          f["places"], f["near_duplicates"], RULES.generic_sources)
+
+
+def _pairs(relinking: Relinking) -> dict[tuple[str, str], float]:
+    return {(a, b): score for a, b, score in relinking.pairs.iter_rows()}
 
 
 def _row_sets(linked) -> dict[str, set[tuple]]:
@@ -72,11 +82,11 @@ def test_relinking_after_a_change_gives_the_events_of_linking_everything(seed):
     _change(s, rng, seed)
     reports = _reports(s)
 
-    again = relink(reports, RULES, PreviousLinking(first.signatures, first.pairs))
+    again = relink(reports, RULES, PreviousLinking(first.signatures, _pairs(first)))
     everything = link_all(reports, RULES)
 
     assert not again.everything and len(again.changed) == 7 and len(again.removed) == 3
-    assert again.pairs == everything.pairs == candidate_pairs(reports, RULES)
+    assert _pairs(again) == _pairs(everything) == candidate_pairs(reports, RULES)
     assert _applied(_row_sets(first.linked), again) == _row_sets(everything.linked)
     # only the touched components were clustered again
     assert again.changed <= again.replaced_reports and len(again.linked.memberships) < len(reports)
@@ -85,7 +95,7 @@ def test_relinking_after_a_change_gives_the_events_of_linking_everything(seed):
 def test_an_unchanged_batch_clusters_nothing_again():
     s = random_batch(random.Random(3), 120)
     first = link_all(_reports(s), RULES)
-    again = relink(_reports(s), RULES, PreviousLinking(first.signatures, first.pairs))
+    again = relink(_reports(s), RULES, PreviousLinking(first.signatures, _pairs(first)))
     assert not again.everything and not again.replaced_reports and not again.linked.events
 
 
@@ -95,17 +105,25 @@ def test_a_large_change_links_everything():
     first = link_all(_reports(s), RULES)
     for number in range(30):
         random_report(s, rng, f"late{number}", s.article(f"late{number}", "2025-10-03"))
-    assert relink(_reports(s), RULES, PreviousLinking(first.signatures, first.pairs)).everything
+    assert relink(_reports(s), RULES, PreviousLinking(first.signatures, _pairs(first))).everything
 
 
 def _stored(con) -> dict[str, list[tuple]]:
     return {t.name: read_table(con, "staging", t).rows() for t in (*OUTPUTS, LINK_PAIRS)}
 
 
+def _previous(con, rules=RULES):
+    return read_previous_linking(con, "staging", tables_fingerprint(con, "staging", OUTPUTS), PLACES, rules)
+
+
 def _link_into(con, reports, rules=RULES) -> Relinking:
-    relinking = relink(reports, rules, read_previous_linking(con, "staging", OUTPUTS, PLACES, rules))
-    rows = [(table, getattr(relinking.linked, name)) for table, name in zip(OUTPUTS, ROW_LISTS)]
-    write_linking(con, "staging", relinking, rows, MOVEMENT_EVENT_REPORTS, PLACES, rules)
+    """What the linking asset does: relink from the stored state, store the outcome, vouch for it."""
+    relinking = relink(reports, rules, _previous(con, rules))
+    write_linking_state(con, "staging", relinking)
+    rows = [(table, list(getattr(relinking.linked, name))) for table, name in zip(OUTPUTS, ROW_LISTS)]
+    write_events(con, "staging", rows, MOVEMENT_EVENT_REPORTS,
+                 None if relinking.everything else relinking.replaced_reports)
+    record_linking_state(con, "staging", tables_fingerprint(con, "staging", OUTPUTS), PLACES, rules)
     return relinking
 
 
@@ -132,16 +150,16 @@ def test_the_stored_events_after_a_change_are_those_of_a_fresh_warehouse(staging
 
     assert not again.everything and again.replaced_reports
     assert _stored(con) == _stored(fresh)
-    assert read_previous_linking(con, "staging", OUTPUTS, PLACES, RULES).signatures == again.signatures
+    assert _previous(con).signatures == again.signatures
 
 
 def test_a_state_that_no_longer_matches_its_tables_or_rules_is_not_used(staging):
     s = random_batch(random.Random(12), 80)
     con = staging("w")
     _link_into(con, _reports(s))
-    assert read_previous_linking(con, "staging", OUTPUTS, PLACES, RULES) is not None
-    assert read_previous_linking(con, "staging", OUTPUTS, PLACES, LinkingRules(window_days=1)) is None
+    assert _previous(con) is not None
+    assert _previous(con, LinkingRules(window_days=1)) is None
     con.execute("UPDATE staging.movement_events SET n_sources = n_sources + 1 WHERE event_id = "
                 "(SELECT min(event_id) FROM staging.movement_events)")
-    assert read_previous_linking(con, "staging", OUTPUTS, PLACES, RULES) is None
+    assert _previous(con) is None
     assert _link_into(con, _reports(s)).everything

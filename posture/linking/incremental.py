@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import polars as pl
+
 from posture.linking.events import (
     LinkedEvents,
     candidate_pairs,
@@ -64,7 +66,7 @@ class Relinking:
     # reports whose old events are replaced by ``linked`` (with ``everything``: all of them)
     replaced_reports: frozenset[str]
     signatures: dict[str, str]
-    pairs: Pairs
+    pairs: pl.DataFrame  # every candidate pair now (movement_id_a < movement_id_b, score)
     changed: frozenset[str]  # movement ids new or changed since the previous linking
     removed: frozenset[str]
 
@@ -89,13 +91,23 @@ def _reachable(starts: Iterable[str], adjacent: dict[str, set[str]]) -> set[str]
     return seen
 
 
+def pairs_frame(pairs: Pairs) -> pl.DataFrame:
+    """The pairs as a frame (movement_id_a, movement_id_b, score), made so that the dict (514k
+    pairs at 100k articles, ~70 MB of Python objects) is let go before the events' rows are made."""
+    return pl.DataFrame({"movement_id_a": [a for a, _ in pairs], "movement_id_b": [b for _, b in pairs],
+                         "score": list(pairs.values())},
+                        schema={"movement_id_a": pl.String, "movement_id_b": pl.String, "score": pl.Float64})
+
+
 def link_all(reports: list[Report], rules: LinkingRules, signatures: dict[str, str] | None = None) -> Relinking:
     """Link every report."""
-    pairs = candidate_pairs(reports, rules)
     signatures = signatures if signatures is not None else {r.movement_id: report_signature(r) for r in reports}
+    pairs = candidate_pairs(reports, rules)
+    clusters = complete_linkage(reports, pairs)
+    stored = pairs_frame(pairs)
+    del pairs
     ids = frozenset(signatures)
-    return Relinking(event_rows(complete_linkage(reports, pairs), rules), True, ids, signatures, pairs,
-                     ids, frozenset())
+    return Relinking(event_rows(clusters, rules), True, ids, signatures, stored, ids, frozenset())
 
 
 def relink(reports: list[Report], rules: LinkingRules, previous: PreviousLinking | None) -> Relinking:
@@ -117,6 +129,7 @@ def relink(reports: list[Report], rules: LinkingRules, previous: PreviousLinking
     broken_up = _reachable(touched, _neighbours(previous.pairs)) - removed
     again = _reachable(broken_up | changed, _neighbours(pairs))
     members = [by_id[m] for m in sorted(again)]
-    own_pairs = {pair: score for pair, score in pairs.items() if pair[0] in again}  # (both ends are: one component)
+    # (a pair's two reports are in one component: one end in ``again`` means both)
+    own_pairs = {pair: score for pair, score in pairs.items() if pair[0] in again}
     linked = event_rows(complete_linkage(members, own_pairs), rules)
-    return Relinking(linked, False, frozenset(again | removed), signatures, pairs, changed, removed)
+    return Relinking(linked, False, frozenset(again | removed), signatures, pairs_frame(pairs), changed, removed)

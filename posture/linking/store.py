@@ -35,17 +35,19 @@ LINK_PAIRS = Table(
 STATE_STEP = "link_movement_events_state"
 
 
-def linking_state_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, outputs: tuple[Table, ...],
+def linking_state_fingerprint(con: duckdb.DuckDBPyConnection, schema: str, outputs_fingerprint: str,
                               places: Table, rules: LinkingRules) -> str:
-    return tables_fingerprint(con, schema, (*outputs, LINK_SIGNATURES, LINK_PAIRS, places),
-                              code_version(), rules.canonical())
+    """What the stored state goes with: the output tables (their ``tables_fingerprint``), the state
+    tables themselves, the gazetteer, the code and the rules."""
+    return tables_fingerprint(con, schema, (LINK_SIGNATURES, LINK_PAIRS, places),
+                              outputs_fingerprint, code_version(), rules.canonical())
 
 
-def read_previous_linking(con: duckdb.DuckDBPyConnection, schema: str, outputs: tuple[Table, ...],
+def read_previous_linking(con: duckdb.DuckDBPyConnection, schema: str, outputs_fingerprint: str,
                           places: Table, rules: LinkingRules) -> PreviousLinking | None:
     """The last linking's signatures and pairs, or None when they cannot be trusted (see the module)."""
     recorded = step_fingerprint(con, schema, STATE_STEP)
-    if recorded is None or recorded != linking_state_fingerprint(con, schema, outputs, places, rules):
+    if recorded is None or recorded != linking_state_fingerprint(con, schema, outputs_fingerprint, places, rules):
         return None
     signatures = dict(con.execute(f"SELECT movement_id, signature FROM {schema}.{LINK_SIGNATURES.name}").fetchall())
     pairs = {(a, b): score for a, b, score in con.execute(
@@ -53,61 +55,84 @@ def read_previous_linking(con: duckdb.DuckDBPyConnection, schema: str, outputs: 
     return PreviousLinking(signatures, pairs)
 
 
-def _rows_frame(table: Table, columns: list[list]) -> pl.DataFrame:
-    return pl.DataFrame(dict(zip(table.column_names, columns)), schema=table.polars_schema)
+def record_linking_state(con: duckdb.DuckDBPyConnection, schema: str, outputs_fingerprint: str,
+                         places: Table, rules: LinkingRules) -> None:
+    """Vouch for the state just written, with the outputs as they are now."""
+    record_step_fingerprint(con, schema, STATE_STEP,
+                            linking_state_fingerprint(con, schema, outputs_fingerprint, places, rules))
 
 
-def write_linking(con: duckdb.DuckDBPyConnection, schema: str, relinking: Relinking,
-                  outputs: list[tuple[Table, list[dict]]], event_reports: Table, places: Table,
-                  rules: LinkingRules) -> None:
-    """Store the events of ``relinking`` and the state the next linking starts from.
+def _ids_frame(ids: frozenset[str]) -> pl.DataFrame:
+    return pl.DataFrame({"movement_id": sorted(ids)}, schema={"movement_id": pl.String})
 
-    ``outputs``: each output table with its rows from ``relinking.linked``; ``event_reports`` is the
-    one of them that says which report is in which event. Linking everything writes the tables
-    whole; otherwise the events of the replaced reports are deleted and the new ones inserted,
-    in one transaction.
-    """
+
+def write_linking_state(con: duckdb.DuckDBPyConnection, schema: str, relinking: Relinking) -> None:
+    """Store the pairs and signatures the next linking starts from: whole after linking everything,
+    otherwise those of the changed and removed reports replaced (``record_linking_state`` vouches
+    for them once the events are written too)."""
     touched = relinking.changed | relinking.removed
-    new_pairs = sorted((a, b, s) for (a, b), s in relinking.pairs.items()
-                       if relinking.everything or a in touched or b in touched)
-    new_signatures = sorted((m, relinking.signatures[m]) for m in relinking.changed)
-    pairs_frame = _rows_frame(LINK_PAIRS, [list(c) for c in zip(*new_pairs)] if new_pairs else [[], [], []])
-    signatures_frame = _rows_frame(LINK_SIGNATURES, [list(c) for c in zip(*new_signatures)] if new_signatures
-                                   else [[], []])
+    pairs = relinking.pairs if relinking.everything else relinking.pairs.filter(
+        pl.col("movement_id_a").is_in(list(touched)) | pl.col("movement_id_b").is_in(list(touched)))
+    changed = sorted(relinking.changed)
+    signatures = pl.DataFrame({"movement_id": changed, "signature": [relinking.signatures[m] for m in changed]},
+                              schema=LINK_SIGNATURES.polars_schema)
     if relinking.everything:
-        for table, rows in outputs:
-            write_table(con, schema, table, table.frame(rows))
-        write_table(con, schema, LINK_PAIRS, pairs_frame)
-        write_table(con, schema, LINK_SIGNATURES, signatures_frame)
-    else:
-        replaced = pl.DataFrame({"movement_id": sorted(relinking.replaced_reports)}, schema={"movement_id": pl.String})
-        touched_frame = pl.DataFrame({"movement_id": sorted(touched)}, schema={"movement_id": pl.String})
+        write_table(con, schema, LINK_PAIRS, pairs)
+        write_table(con, schema, LINK_SIGNATURES, signatures)
+        return
+    con.register("posture_touched_reports", _ids_frame(touched).to_arrow())
+    try:
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("posture_replaced_reports", replaced.to_arrow())
-            con.register("posture_touched_reports", touched_frame.to_arrow())
+            con.execute(f"DELETE FROM {schema}.{LINK_PAIRS.name} WHERE movement_id_a IN "
+                        "(SELECT movement_id FROM posture_touched_reports) OR movement_id_b IN "
+                        "(SELECT movement_id FROM posture_touched_reports)")
+            con.execute(f"DELETE FROM {schema}.{LINK_SIGNATURES.name} WHERE movement_id IN "
+                        "(SELECT movement_id FROM posture_touched_reports)")
+            insert_rows(con, schema, LINK_PAIRS, pairs)
+            insert_rows(con, schema, LINK_SIGNATURES, signatures)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister("posture_touched_reports")
+
+
+def write_events(con: duckdb.DuckDBPyConnection, schema: str, outputs: list[tuple[Table, list[dict]]],
+                 event_reports: Table, replaced_reports: frozenset[str] | None) -> None:
+    """Store the events' rows: ``outputs`` are the output tables with their rows, each list emptied
+    once its frame is built (at 100k articles the four tables' rows are hundreds of MB).
+
+    ``replaced_reports`` None: the tables are written whole. Otherwise the old events of those
+    reports (``event_reports`` says which report is in which event) are deleted and the new rows
+    inserted, in one transaction.
+    """
+    if replaced_reports is None:
+        for table, rows in outputs:
+            write_table(con, schema, table, _frame_of(table, rows))
+        return
+    con.register("posture_replaced_reports", _ids_frame(replaced_reports).to_arrow())
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE posture_stale_events AS SELECT DISTINCT event_id "
                         f"FROM {schema}.{event_reports.name} WHERE movement_id IN "
                         "(SELECT movement_id FROM posture_replaced_reports)")
             for table, rows in outputs:
                 con.execute(f"DELETE FROM {schema}.{table.name} WHERE event_id IN "
                             "(SELECT event_id FROM posture_stale_events)")
-                insert_rows(con, schema, table, table.frame(rows))
-            con.execute(f"DELETE FROM {schema}.{LINK_PAIRS.name} WHERE movement_id_a IN "
-                        "(SELECT movement_id FROM posture_touched_reports) OR movement_id_b IN "
-                        "(SELECT movement_id FROM posture_touched_reports)")
-            con.execute(f"DELETE FROM {schema}.{LINK_SIGNATURES.name} WHERE movement_id IN "
-                        "(SELECT movement_id FROM posture_touched_reports)")
-            insert_rows(con, schema, LINK_PAIRS, pairs_frame)
-            insert_rows(con, schema, LINK_SIGNATURES, signatures_frame)
+                insert_rows(con, schema, table, _frame_of(table, rows))
             con.execute("DROP TABLE posture_stale_events")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            con.unregister("posture_replaced_reports")
-            con.unregister("posture_touched_reports")
-    record_step_fingerprint(con, schema, STATE_STEP,
-                            linking_state_fingerprint(con, schema, tuple(t for t, _ in outputs), places, rules))
+    finally:
+        con.unregister("posture_replaced_reports")
 
+
+def _frame_of(table: Table, rows: list[dict]) -> pl.DataFrame:
+    frame = table.frame(rows)
+    rows.clear()
+    return frame
