@@ -137,6 +137,18 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
     insert_rows(con, schema, table, frame)
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame: pl.DataFrame) -> None:
     """Add the rows of ``frame`` to ``schema.table`` (through Arrow, in the table's column order)."""
     if frame.height:

@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 
 from posture.ingest.records import ArticleRecord, InputResult, Rejection
+from posture.warehouse import transaction
 
 READ_CACHE = "staging.read_cache"
 SIGNATURE_CACHE = "staging.signature_cache"
@@ -186,8 +187,7 @@ class IngestCache:
         difference, in one transaction with the pairs)."""
         before, _ = self.searched_near_duplicates()
         gone, added = sorted(before - searched), sorted(searched - before)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.con):
             if gone:
                 self.con.execute(f"DELETE FROM {SEARCHED} WHERE version = ? AND article_id IN "
                                  "(SELECT unnest(?::VARCHAR[]))", [self.version, gone])
@@ -198,7 +198,3 @@ class IngestCache:
                 self._insert(PAIRS, {"article_id_a": [a for a, _, _ in pairs], "article_id_b": [b for _, b, _ in pairs],
                                      "similarity": [similarity for _, _, similarity in pairs],
                                      "version": [self.version] * len(pairs)})
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise

@@ -8,6 +8,9 @@ last linking left them. Anything else (a crash half-way, a table edited by hand)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import polars as pl
 
@@ -20,6 +23,7 @@ from posture.warehouse import (
     record_step_fingerprint,
     step_fingerprint,
     tables_fingerprint,
+    transaction,
     write_table,
 )
 
@@ -62,8 +66,14 @@ def record_linking_state(con: duckdb.DuckDBPyConnection, schema: str, outputs_fi
                             linking_state_fingerprint(con, schema, outputs_fingerprint, places, rules))
 
 
-def _ids_frame(ids: frozenset[str]) -> pl.DataFrame:
-    return pl.DataFrame({"movement_id": sorted(ids)}, schema={"movement_id": pl.String})
+@contextmanager
+def _movement_ids(con: duckdb.DuckDBPyConnection, name: str, ids: frozenset[str]) -> Iterator[None]:
+    """``ids`` readable in SQL as the table ``name`` (one column, movement_id) for a while."""
+    con.register(name, pl.DataFrame({"movement_id": sorted(ids)}, schema={"movement_id": pl.String}).to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister(name)
 
 
 def write_linking_state(con: duckdb.DuckDBPyConnection, schema: str, relinking: Relinking) -> None:
@@ -80,23 +90,14 @@ def write_linking_state(con: duckdb.DuckDBPyConnection, schema: str, relinking: 
         write_table(con, schema, LINK_PAIRS, pairs)
         write_table(con, schema, LINK_SIGNATURES, signatures)
         return
-    con.register("posture_touched_reports", _ids_frame(touched).to_arrow())
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM {schema}.{LINK_PAIRS.name} WHERE movement_id_a IN "
-                        "(SELECT movement_id FROM posture_touched_reports) OR movement_id_b IN "
-                        "(SELECT movement_id FROM posture_touched_reports)")
-            con.execute(f"DELETE FROM {schema}.{LINK_SIGNATURES.name} WHERE movement_id IN "
-                        "(SELECT movement_id FROM posture_touched_reports)")
-            insert_rows(con, schema, LINK_PAIRS, pairs)
-            insert_rows(con, schema, LINK_SIGNATURES, signatures)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("posture_touched_reports")
+    with _movement_ids(con, "posture_touched_reports", touched), transaction(con):
+        con.execute(f"DELETE FROM {schema}.{LINK_PAIRS.name} WHERE movement_id_a IN "
+                    "(SELECT movement_id FROM posture_touched_reports) OR movement_id_b IN "
+                    "(SELECT movement_id FROM posture_touched_reports)")
+        con.execute(f"DELETE FROM {schema}.{LINK_SIGNATURES.name} WHERE movement_id IN "
+                    "(SELECT movement_id FROM posture_touched_reports)")
+        insert_rows(con, schema, LINK_PAIRS, pairs)
+        insert_rows(con, schema, LINK_SIGNATURES, signatures)
 
 
 def write_events(con: duckdb.DuckDBPyConnection, schema: str, outputs: list[tuple[Table, list[dict]]],
@@ -112,24 +113,15 @@ def write_events(con: duckdb.DuckDBPyConnection, schema: str, outputs: list[tupl
         for table, rows in outputs:
             write_table(con, schema, table, _frame_of(table, rows))
         return
-    con.register("posture_replaced_reports", _ids_frame(replaced_reports).to_arrow())
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE posture_stale_events AS SELECT DISTINCT event_id "
-                        f"FROM {schema}.{event_reports.name} WHERE movement_id IN "
-                        "(SELECT movement_id FROM posture_replaced_reports)")
-            for table, rows in outputs:
-                con.execute(f"DELETE FROM {schema}.{table.name} WHERE event_id IN "
-                            "(SELECT event_id FROM posture_stale_events)")
-                insert_rows(con, schema, table, _frame_of(table, rows))
-            con.execute("DROP TABLE posture_stale_events")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("posture_replaced_reports")
+    with _movement_ids(con, "posture_replaced_reports", replaced_reports), transaction(con):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE posture_stale_events AS SELECT DISTINCT event_id "
+                    f"FROM {schema}.{event_reports.name} WHERE movement_id IN "
+                    "(SELECT movement_id FROM posture_replaced_reports)")
+        for table, rows in outputs:
+            con.execute(f"DELETE FROM {schema}.{table.name} WHERE event_id IN "
+                        "(SELECT event_id FROM posture_stale_events)")
+            insert_rows(con, schema, table, _frame_of(table, rows))
+        con.execute("DROP TABLE posture_stale_events")
 
 
 def _frame_of(table: Table, rows: list[dict]) -> pl.DataFrame:
