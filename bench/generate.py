@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import re
@@ -44,6 +43,7 @@ from typing import Any, Union
 import yaml
 
 from posture.gazetteer.gazetteer import Place, distance_km, read_places_csv
+from posture.processes import spawned_pool
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -1279,8 +1279,7 @@ def write_corpus(n: int, seed: int, out: Path, languages: tuple[str, ...] = ("ar
     chunks = [(seed, start, min(start + CHUNK, n), out, languages) for start in range(0, n, CHUNK)]
     # spawned, not forked: a forked worker inherits the caller's signal handlers and threads (the
     # benchmark's SIGTERM handler left a worker that the pool's terminate could not stop)
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=_load_worker,
-                                                   initargs=(templates_dir, places_csv, languages)) as pool:
+    with spawned_pool(jobs, _load_worker, (templates_dir, places_csv, languages)) as pool:
         for counts in pool.starmap(_write_chunk, chunks):
             summary.update(counts)
     return dict(summary)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import Pool
-from typing import TypeVar
+from typing import Any, TypeVar
 
 MIN_ITEMS = 200  # fewer items than this are done in process: starting workers would cost more
 T = TypeVar("T")
@@ -27,6 +28,25 @@ def available_cores() -> int:
 def requested_workers(requested: int) -> int:
     """A workers setting: ``requested`` processes, 0 meaning one per core."""
     return requested if requested > 0 else available_cores()
+
+
+@contextmanager
+def spawned_pool(processes: int, initializer: Callable[..., Any] | None = None,
+                 initargs: tuple = ()) -> Iterator[Pool]:
+    """A pool of spawned processes that is closed and joined when the block ends: its workers
+    finish and exit by themselves. ``with Pool(...)`` terminates instead, by SIGTERM, and a process
+    started with SIGTERM ignored (under ``nohup``-like supervisors) passes that on to its workers:
+    the one waiting for work then never exits, and the join waits for ever. Terminated only when
+    the block raises."""
+    pool = multiprocessing.get_context("spawn").Pool(processes, initializer, initargs)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
 
 
 class WorkerPool:

@@ -22,7 +22,6 @@ ever written by the calling process: the workers get article texts and return ro
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ import polars as pl
 
 from posture.extract.extractor import Extractor
 from posture.gazetteer.gazetteer import load_gazetteer
-from posture.processes import requested_workers
+from posture.processes import requested_workers, spawned_pool
 from posture.schema import Column, FORCE_LEVELS, MOVEMENT_ASSETS, MOVEMENT_PLACES, MOVEMENT_REPORTS, Table
 
 if TYPE_CHECKING:  # (only the writing process holds a connection: a worker need not load DuckDB)
@@ -249,8 +248,7 @@ def extract_incrementally(
         # spawn: workers start clean (no copy of the caller's threads, locks or DuckDB handles).
         # At most two batches per worker are in flight, so memory holds a few batches of bodies;
         # results are stored in the order the batches were sent (FIFO), by this process only.
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(processes, initializer=_start_worker, initargs=(spec,)) as pool:
+        with spawned_pool(processes, _start_worker, (spec,)) as pool:
             in_flight: deque = deque()
             for batch in _batches(con, pending):
                 in_flight.append((batch, pool.apply_async(_extract_in_worker, (batch,))))
