@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
@@ -55,20 +55,19 @@ class WorkerPool:
     def __init__(self, workers: int = 0):
         self.workers = requested_workers(workers)
         self._pool: Pool | None = None
+        self._started = ExitStack()  # the pool, once a call starts it
 
     def map(self, func: Callable[[T], R], items: list[T]) -> list[R]:
         """``[func(item) for item in items]``; ``func`` must be a module-level function."""
         if self.workers <= 1 or len(items) < MIN_ITEMS:
             return [func(item) for item in items]
         if self._pool is None:
-            self._pool = multiprocessing.get_context("spawn").Pool(self.workers)
+            self._pool = self._started.enter_context(spawned_pool(self.workers))
         return self._pool.map(func, items, chunksize=max(1, len(items) // (4 * self.workers)))
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._pool is not None:
-            self._pool.terminate() if exc_info[0] else self._pool.close()
-            self._pool.join()
-            self._pool = None
+        self._pool = None
+        self._started.__exit__(*exc_info)  # (closed and joined, or terminated after an error)

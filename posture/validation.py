@@ -405,15 +405,16 @@ def validate_suite_cached(con: duckdb.DuckDBPyConnection, suite: Suite, schema: 
     try:
         content_key = content_fingerprint(con, f"SELECT * FROM {_FRAME}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_CACHE_COLUMNS})")
-        hit = con.execute(f"SELECT run_id, outcome, html FROM {table} WHERE check_id = ? AND suite_fingerprint = ? "
-                          "AND content_fingerprint = ?", [suite.check_id, suite_key, content_key]).fetchone()
-        if hit:
-            outcome, html = SuiteOutcome.from_json(hit[1]), hit[2]
-            outcome.reused_from_run = hit[0]
+        # the last validation of this check (one row per check): reused when it saw the same suite and rows
+        last = con.execute(f"SELECT suite_fingerprint, content_fingerprint, run_id, outcome, html FROM {table} "
+                           "WHERE check_id = ?", [suite.check_id]).fetchone()
+        last_outcome = SuiteOutcome.from_json(last[3]) if last else None
+        if last and last[:2] == (suite_key, content_key):
+            outcome, html = last_outcome, last[4]
+            outcome.reused_from_run = last[2]
         else:
-            last = con.execute(f"SELECT outcome FROM {table} WHERE check_id = ?", [suite.check_id]).fetchone()
-            had_unexpected_rows = bool(last) and any(not o.success or o.unexpected_count
-                                                     for o in SuiteOutcome.from_json(last[0]).outcomes)
+            had_unexpected_rows = last_outcome is not None and any(not o.success or o.unexpected_count
+                                                                   for o in last_outcome.outcomes)
             outcome, html = _validate(con, suite, f"SELECT * FROM {_FRAME}", parameters, with_html=True,
                                       complete_first=had_unexpected_rows)
             outcome.content_fingerprint = content_key

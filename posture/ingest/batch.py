@@ -147,5 +147,5 @@ def _near_duplicates(articles: list[dict], cache: IngestCache | None, pool: Work
     else:  # the pairs found before whose articles are still here, and those of the new articles
         kept = [pair for pair in found if pair[0] in indexed and pair[1] in indexed]
         pairs = sorted(kept + index.pairs(shingles_of, among=new))
-    cache.store_near_duplicates(indexed, pairs)
+    cache.store_near_duplicates(indexed, pairs, searched)
     return pairs

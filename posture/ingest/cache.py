@@ -182,11 +182,12 @@ class IngestCache:
                                  [self.version]).fetchall()
         return searched, pairs
 
-    def store_near_duplicates(self, searched: set[str], pairs: list[tuple[str, str, float]]) -> None:
-        """Record a search over ``searched`` that found ``pairs`` (the covered articles changed by
-        difference, in one transaction with the pairs)."""
-        before, _ = self.searched_near_duplicates()
-        gone, added = sorted(before - searched), sorted(searched - before)
+    def store_near_duplicates(self, searched: set[str], pairs: list[tuple[str, str, float]],
+                              searched_before: set[str]) -> None:
+        """Record a search over ``searched`` that found ``pairs``; ``searched_before`` is what
+        ``searched_near_duplicates`` gave (the covered articles are changed by difference, in one
+        transaction with the pairs)."""
+        gone, added = sorted(searched_before - searched), sorted(searched - searched_before)
         with transaction(self.con):
             if gone:
                 self.con.execute(f"DELETE FROM {SEARCHED} WHERE version = ? AND article_id IN "

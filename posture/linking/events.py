@@ -281,23 +281,21 @@ def candidate_pairs_of(changed: list[Report], reports: list[Report],
     pass would score it: the earlier report (by date, then id) first."""
     changed = [r for r in changed if _linkable(r, rules)]
     families = {r.family for r in changed}
-    members = [r for r in reports if r.family in families and _linkable(r, rules)]
-    near: dict[str, list[tuple[Report, Report]]] = defaultdict(list)  # per changed id: (earlier, later) pairs
+    by_family: dict[str, list[Report]] = defaultdict(list)
+    for r in reports:
+        if r.family in families and _linkable(r, rules):
+            by_family[r.family].append(r)
+    near: list[tuple[Report, Report]] = []  # (earlier, later) within the window: what the full pass compares
     for c in changed:
-        for r in members:
-            if r.family != c.family or r.movement_id == c.movement_id:
-                continue
+        for r in by_family[c.family]:
             a, b = (r, c) if _window_order(r) < _window_order(c) else (c, r)
-            if (b.date_start - a.date_end).days <= rules.window_days:  # what the full pass compares
-                near[c.movement_id].append((a, b))
-    reach = _place_reach(list({r.movement_id: r for ab in near.values() for pair in ab for r in pair}.values()),
-                         rules.point_km)
+            if r is not c and (b.date_start - a.date_end).days <= rules.window_days:
+                near.append((a, b))
+    reach = _place_reach(list({r.movement_id: r for pair in near for r in pair}.values()), rules.point_km)
     pairs: dict[tuple[str, str], float] = {}
-    for candidates in near.values():
-        for a, b in candidates:
-            key = tuple(sorted((a.movement_id, b.movement_id)))
-            if key in pairs or not reach[a.movement_id].may_agree(reach[b.movement_id]):
-                continue
+    for a, b in near:
+        key = tuple(sorted((a.movement_id, b.movement_id)))  # (two changed reports: met twice)
+        if key not in pairs and reach[a.movement_id].may_agree(reach[b.movement_id]):
             score = link_score(a, b, rules)
             if score is not None:
                 pairs[key] = score

@@ -123,11 +123,20 @@ def relink(reports: list[Report], rules: LinkingRules, previous: PreviousLinking
 
     touched = changed | removed
     by_id = {r.movement_id: r for r in reports}
+    fresh = candidate_pairs_of([by_id[m] for m in sorted(changed)], reports, rules)
     pairs = {pair: score for pair, score in previous.pairs.items() if pair[0] not in touched and pair[1] not in touched}
-    pairs.update(candidate_pairs_of([by_id[m] for m in sorted(changed)], reports, rules))
-    # the old components of what changed, then the new components of those reports and the changed ones
-    broken_up = _reachable(touched, _neighbours(previous.pairs)) - removed
-    again = _reachable(broken_up | changed, _neighbours(pairs))
+    pairs.update(fresh)
+    # the old components of what changed; then the graph made the new one (the touched reports'
+    # old pairs out, the fresh ones in) and the new components of those reports and the changed ones
+    adjacent = _neighbours(previous.pairs)
+    broken_up = _reachable(touched, adjacent) - removed
+    for movement_id in touched:
+        for other in adjacent.pop(movement_id, ()):
+            adjacent[other].discard(movement_id)
+    for a, b in fresh:
+        adjacent[a].add(b)
+        adjacent[b].add(a)
+    again = _reachable(broken_up | changed, adjacent)
     members = [by_id[m] for m in sorted(again)]
     # (a pair's two reports are in one component: one end in ``again`` means both)
     own_pairs = {pair: score for pair, score in pairs.items() if pair[0] in again}
