@@ -14,7 +14,8 @@ For each size N it generates a corpus (``bench.generate``, reused when already t
   the folding the matcher uses) and one pass of the extractor's Aho-Corasick automaton; and the
   ratio extraction / bare scan per core;
 - at every size, a re-run after adding one article, as a new process, with the seconds of each
-  step (how the cost of new work grows with what is already there);
+  step (how the cost of new work grows with what is already there) and the disk it adds to the
+  warehouse folder (its release, lake snapshot and reports);
 - for the size given by ``--incremental-size`` (10,000 by default): a re-run with nothing new
   (the fixed cost of a run), and ``--watch-repeats`` articles added one at a time for a
   ``posture watch`` process already up (from each file's arrival to the end of its run; median).
@@ -214,6 +215,13 @@ def add_one_article(corpus: Path, size: int, seed: int) -> Path:
 # ------------------------------------------------------------------------------ rates
 
 
+def folder_bytes(folder: Path) -> int:
+    """Bytes of every file under ``folder`` (a file hard-linked twice, as a release reuses an
+    unchanged table's file, counted once)."""
+    files = {(s.st_dev, s.st_ino): s.st_size for s in (p.stat() for p in folder.rglob("*") if p.is_file())}
+    return sum(files.values())
+
+
 def _articles(warehouse: Path, limit: int) -> list[tuple]:
     import duckdb
 
@@ -349,10 +357,12 @@ def measure_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> di
         result["rerun_nothing_new_s"] = unchanged.seconds
         result["rerun_nothing_new_cpu_s"] = unchanged.cpu_s
     added = add_one_article(corpus, size, args.seed)
+    disk_before = folder_bytes(warehouse.parent)
     try:
         incremental = posture_run(corpus, warehouse, env)
     finally:
         added.unlink()
+    result["rerun_one_new_article_disk_mb"] = (folder_bytes(warehouse.parent) - disk_before) / MB
     result["rerun_one_new_article_s"] = incremental.seconds
     result["rerun_one_new_article_cpu_s"] = incremental.cpu_s
     result["rerun_one_new_article_steps_s"] = step_seconds(incremental.output)
@@ -428,10 +438,13 @@ def format_table(report: dict) -> str:
                          f"articles/s ({one['articles_per_cpu_s']:.0f} per CPU s, {one['mb_per_cpu_s']:.2f} MB per CPU s).")
     reruns = [r for r in report["sizes"] if "rerun_one_new_article_s" in r]
     if reruns:
-        lines.append("\n| articles already there | re-run with one more: s (CPU s) | its slowest steps, s |\n|---:|---:|---|")
+        lines.append("\n| articles already there | re-run with one more: s (CPU s) | disk it added, MB | its slowest steps, s |"
+                     "\n|---:|---:|---:|---|")
         for r in reruns:
             steps = sorted(r.get("rerun_one_new_article_steps_s", {}).items(), key=lambda item: -item[1])[:4]
+            disk = r.get("rerun_one_new_article_disk_mb")
             lines.append(f"| {r['articles']:,} | {r['rerun_one_new_article_s']:.1f} ({r['rerun_one_new_article_cpu_s']:.1f}) | "
+                         + ("–" if disk is None else f"{disk:.1f}") + " | "
                          + (", ".join(f"{step} {seconds:.1f}" for step, seconds in steps) or "–") + " |")
     for r in report["sizes"]:
         if "rerun_nothing_new_s" in r:

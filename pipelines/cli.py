@@ -95,6 +95,7 @@ def watch(args: argparse.Namespace) -> int:
     if not _folders_ready(args, "watch"):
         return EXIT_BAD_INPUT
     import pipelines.definitions  # noqa: F401  (loaded before the first run, like GE)
+    import posture.visual.charts  # noqa: F401  (matplotlib, ~0.6 s: else the first run that draws a chart pays it)
     load_great_expectations()
     runs, code, previous_look, last_run_on = 0, EXIT_OK, None, None
     try:
