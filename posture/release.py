@@ -28,8 +28,10 @@ Steps 2 and 3 rewrite only the tables whose file differs from the latest release
 the others already hold those bytes' rows, in the lake (when its newest snapshot is the latest
 release's) and in the published tables (written only here, with their ``dataset_versions`` row).
 A few new reports usually change a few tables, so the rest of the lake and warehouse is left alone;
-and of a table that changed, the lake gets only the rows that changed (``_lake_difference``), so
-it grows by what is new, not by a copy of every changed table per release.
+and of a table that changed, the lake and the published table get only the rows of the keys that
+changed (``_changed_keys``), so a release costs and adds what is new, not a copy of every changed
+table (a published table's rows are then in no particular order: the release files are the
+sorted, byte-exact form).
 """
 
 from __future__ import annotations
@@ -204,18 +206,20 @@ def _lake_holds_release(con: duckdb.DuckDBPyConnection, version: int) -> bool:
 
 
 def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], version: int,
-                    by_difference: frozenset[str] = frozenset()) -> int:
+                    changed_keys: dict[str, pa.Table | None] | None = None) -> int:
     """Make these lake tables hold the release files' rows in one transaction, i.e. one DuckLake
-    snapshot; return its id. The tables in ``by_difference`` hold the latest release's rows, as
-    the published tables do: only their rows that changed are written (``_lake_difference``);
-    the others are replaced whole."""
+    snapshot; return its id. ``changed_keys``: given when the lake holds the latest release, as
+    the published tables do; a table with its changed keys there gets only their rows written
+    (``_write_changed_rows``), the others are replaced whole."""
     con.execute("BEGIN TRANSACTION")
     # DuckLake's default row group (122,880 rows) is every article at 100k: its Parquet writer held
     # all their bodies at once (lake.articles at 100k: +550 MB, 2.8 s; in 10,000 rows: +125 MB, 0.6 s)
     con.execute("CALL lake.set_option('parquet_row_group_size', ?)", [ROW_GROUP_ROWS])
     for name, path in files.items():  # DuckDB reads the file itself: no copy of the table in Python
-        rows = f"read_parquet({sql_string(str(path))})"
-        if name not in by_difference or not _lake_difference(con, TABLES[name], rows):
+        rows = _file_rows(path)
+        keys = (changed_keys or {}).get(name)
+        if keys is None or _shape(con, f"lake.{name}") != _shape(con, rows) or \
+                not _write_changed_rows(con, f"lake.{name}", TABLES[name], rows, keys):
             con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM {rows}")
     con.execute(
         "CALL lake.set_commit_message('posture', ?)", [f"release {version}"]
@@ -224,46 +228,57 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], vers
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 
 
-def _lake_difference(con: duckdb.DuckDBPyConnection, table: Table, new_rows: str) -> bool:
-    """Turn ``lake.<table>``, which holds the rows of the published table, into the rows of the
-    query ``new_rows``: the rows of every key whose rows changed are deleted and written again,
-    the rest are left alone (one new article writes its few rows, which DuckLake keeps in its
-    catalog, not the table of bodies again). The differences are found between the
-    published table and the new file, both local, never by reading the lake's files, which may
-    be on object storage. False, with nothing written, when the two tables' columns differ or
-    most keys changed (new code, say): the table is then replaced whole."""
+def _file_rows(path: Path) -> str:
+    return f"read_parquet({sql_string(str(path))})"
+
+
+def _shape(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple] | None:
+    """The (name, type) of each column of a table or query; None for a table that does not exist."""
+    try:
+        return con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall()
+    except duckdb.CatalogException:
+        return None
+
+
+def _changed_keys(con: duckdb.DuckDBPyConnection, table: Table, new_rows: str) -> pa.Table | None:
+    """The keys whose rows differ between the published table and the query ``new_rows`` (a key's
+    rows compared together: a key need not be unique), found in DuckDB between two local sources.
+    None when the table is better replaced whole: it is not published yet or has other columns,
+    most keys changed (new code, say), or a key column may be NULL (``IN`` would miss its rows)."""
+    published = f"{PUBLISHED}.{table.name}"
+    if any(c.nullable for c in table.columns if c.name in table.key) or \
+            _shape(con, published) is None or _shape(con, published) != _shape(con, new_rows):
+        return None
     key = ", ".join(f'"{k}"' for k in table.key)
     columns = ", ".join(f'"{c}"' for c in table.column_names)
-    published = f"{PUBLISHED}.{table.name}"
-    both_hold_it = con.execute(
-        "SELECT count(*) = 2 FROM duckdb_tables() WHERE table_name = ? AND ((database_name = 'lake' AND "
-        "schema_name = 'main') OR (database_name = current_database() AND schema_name = ?))",
-        [table.name, PUBLISHED]).fetchone()[0]
-    nullable_key = any(c.nullable for c in table.columns if c.name in table.key)  # (NULL IN ... matches nothing)
-    if not both_hold_it or nullable_key:
-        return False
-    shapes = [con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall()
-              for source in (published, f"lake.{table.name}", new_rows)]
-    if shapes[0] != shapes[1] or shapes[0] != shapes[2]:
-        return False
-    # each key's rows in one hash (sum of DuckDB's row hashes, and their count: a key need not be unique)
+    # each key's rows in one hash: the sum of DuckDB's hash of each row, and their count
     per_key = f"SELECT {key}, sum(hash({columns})::HUGEINT) AS h, count(*) AS n FROM {{}} GROUP BY ALL"
-    changed_keys = con.execute(
+    keys = con.execute(
         f"SELECT {key} FROM ({per_key.format(published)}) AS a FULL JOIN ({per_key.format(new_rows)}) AS b "
         f"USING ({key}) WHERE a.h IS DISTINCT FROM b.h OR a.n IS DISTINCT FROM b.n").to_arrow_table()
     total = con.execute(f"SELECT count(*) FROM {new_rows}").fetchone()[0]
-    if changed_keys.num_rows * 2 > max(total, 1):
-        return False
-    con.register("lake_changed_keys", changed_keys)
+    return None if keys.num_rows * 2 > max(total, 1) else keys
+
+
+def _write_changed_rows(con: duckdb.DuckDBPyConnection, target: str, table: Table, new_rows: str,
+                        changed_keys: pa.Table) -> bool:
+    """Turn ``target``, which holds the published table's rows, into those of ``new_rows``: the
+    rows of the changed keys are deleted and written again, the rest are left alone (one new
+    article writes its few rows, not the table of bodies again). Whether ``target`` then holds as
+    many rows as ``new_rows``; if not (it did not hold the published rows after all), the caller
+    replaces it whole in the same transaction, never commits it wrong."""
+    key = ", ".join(f'"{k}"' for k in table.key)
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    con.register("posture_changed_keys", changed_keys)
     try:
-        con.execute(f"DELETE FROM lake.{table.name} WHERE ({key}) IN (SELECT {key} FROM lake_changed_keys)")
-        con.execute(f"INSERT INTO lake.{table.name} SELECT {columns} FROM {new_rows} "
-                    f"WHERE ({key}) IN (SELECT {key} FROM lake_changed_keys)")
+        if changed_keys.num_rows:
+            con.execute(f"DELETE FROM {target} WHERE ({key}) IN (SELECT {key} FROM posture_changed_keys)")
+            con.execute(f"INSERT INTO {target} SELECT {columns} FROM {new_rows} "
+                        f"WHERE ({key}) IN (SELECT {key} FROM posture_changed_keys)")
     finally:
-        con.unregister("lake_changed_keys")
-    # a lake that did not hold the published rows after all (it cannot, by the callers' checks) is
-    # replaced whole in the same transaction rather than committed wrong
-    return con.execute(f"SELECT count(*) FROM lake.{table.name}").fetchone()[0] == total
+        con.unregister("posture_changed_keys")
+    counts = con.execute(f"SELECT (SELECT count(*) FROM {target}), (SELECT count(*) FROM {new_rows})").fetchone()
+    return counts[0] == counts[1]
 
 
 def staged_table_fingerprints(con: duckdb.DuckDBPyConnection, staging_schema: str, code_version: str) -> dict[str, str]:
@@ -393,18 +408,22 @@ def publish_release(
     fault_point(RELEASE_FILES_WRITTEN)
 
     as_latest = _tables_as_latest_release(latest_manifest, code_version, file_hashes)
+    # what changed in each other table, as against the published one (the latest release's rows)
+    changed_keys = {name: _changed_keys(con, TABLES[name], _file_rows(path))
+                    for name, path in files.items() if name not in as_latest}
     attach_lake(con, layout)
     lake_holds_latest = _lake_holds_release(con, latest_version)
     lake_as_latest = as_latest if lake_holds_latest else set()
     snapshot_id = _commit_to_lake(con, {n: p for n, p in files.items() if n not in lake_as_latest}, version,
-                                  frozenset(files) if lake_holds_latest else frozenset())
+                                  changed_keys if lake_holds_latest else None)
     fault_point(LAKE_COMMITTED)
 
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     con.execute("BEGIN TRANSACTION")
-    for name, path in files.items():
-        if name not in as_latest:
-            load_parquet_table(con, PUBLISHED, TABLES[name], path)
+    for name, keys in changed_keys.items():
+        if keys is None or not _write_changed_rows(con, f"{PUBLISHED}.{name}", TABLES[name],
+                                                   _file_rows(files[name]), keys):
+            load_parquet_table(con, PUBLISHED, TABLES[name], files[name])
     con.execute(
         f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,

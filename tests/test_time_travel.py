@@ -149,9 +149,13 @@ def _rows_of_changed_keys(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, 
     return tuple(frame.join(differing, on=list(key), how="semi").height for frame in (new, old))
 
 
-def test_a_release_writes_to_the_lake_only_the_rows_that_changed(sample_inbox, warehouse):
+def test_a_release_writes_to_the_lake_and_the_published_tables_only_the_rows_that_changed(
+        sample_inbox, warehouse, monkeypatch):
     assert materialize_all(sample_inbox, warehouse).success
+    loaded_whole = []
+    monkeypatch.setattr(release, "load_parquet_table", lambda con, schema, table, path: loaded_whole.append(table.name))
     _publish_one_more_article(sample_inbox, warehouse)
+    assert not loaded_whole, "a published table was loaded whole"
     layout = WarehouseLayout.for_database(warehouse)
     changed, same = _tables_by_file(layout, 1, 2)
     assert changed and same, "the new article should change some tables and leave others as they were"
@@ -241,7 +245,9 @@ def test_a_changed_table_goes_to_the_lake_as_its_changed_rows_unless_the_lake_ta
         con.execute(f"CREATE TABLE lake.places AS SELECT *{dropped} FROM read_parquet(?)", [str(new_file)])
         con.execute("DELETE FROM lake.places")
         con.execute(f"INSERT INTO lake.places SELECT *{dropped} FROM main.places")
-        snapshot = release._commit_to_lake(con, {"places": new_file}, 2, frozenset({"places"}))
+        changed = release._changed_keys(con, PLACES, release._file_rows(new_file))
+        assert changed is not None and changed.to_pylist() == [{"place_id": places["place_id"][1]}]
+        snapshot = release._commit_to_lake(con, {"places": new_file}, 2, {"places": changed})
         written = dict(con.execute("SELECT change_type, count(*) FROM ducklake_table_changes('lake', 'main', 'places', "
                                    "?, ?) GROUP BY ALL", [snapshot, snapshot]).fetchall())
         assert _created_in_snapshot(con, snapshot) == ({"places"} if lake_columns_differ else set())
