@@ -113,3 +113,34 @@ def test_tables_with_the_same_file_are_diffed_from_the_manifests_with_the_same_a
         (copy / "manifest.json").write_text(json.dumps(manifest))
         unhashed.append(copy)
     assert diff_releases(old, new, rows=True) == diff_releases(*unhashed, rows=True)
+
+
+def _release_folder(folder: Path, tables: dict[str, str]) -> Path:
+    """A release folder of these tables (name: the SELECT of its rows), keyed by ``id``, with a
+    manifest that names no file hashes (so each table is compared row by row)."""
+    folder.mkdir()
+    with duckdb.connect() as con:
+        for name, rows in tables.items():
+            con.execute(f"COPY ({rows}) TO '{(folder / f'{name}.parquet').as_posix()}' (FORMAT parquet)")
+    (folder / "manifest.json").write_text(json.dumps({"files": {f"{name}.parquet": {"key": ["id"]}
+                                                                for name in tables}}))
+    return folder
+
+
+def test_a_changed_value_is_found_whether_or_not_a_column_changed_type(tmp_path):
+    def rows(n_type: str, values: str) -> str:
+        return f"SELECT id, n::{n_type} AS n, body FROM (VALUES {values}) AS t(id, n, body)"
+
+    old = _release_folder(tmp_path / "v1", {
+        "retyped": rows("INTEGER", "('a', 1, 'first'), ('b', 2, 'second'), ('c', 3, 'third')"),
+        "same_types": rows("INTEGER", "('a', 1, 'first'), ('c', 3, 'third'), ('d', 4, 'fourth')")})
+    new = _release_folder(tmp_path / "v2", {
+        "retyped": rows("BIGINT", "('a', 1, 'first'), ('b', 5, 'second'), ('c', 3, 'third')"),
+        "same_types": rows("INTEGER", "('a', 1, 'first'), ('c', 3, 'third, told again'), ('e', 5, 'fifth')")})
+    diffs = {d.table: d for d in diff_releases(old, new, rows=True)}
+    retyped, same_types = diffs["retyped"], diffs["same_types"]
+    assert (retyped.added, retyped.removed, retyped.changed, retyped.unchanged) == (0, 0, 1, 2)
+    assert retyped.rows["changed"] == [{"key": {"id": "b"}, "changes": {"n": {"old": 2, "new": 5}}}]
+    assert (same_types.added, same_types.removed, same_types.changed, same_types.unchanged) == (1, 1, 1, 1)
+    assert same_types.rows == {"added": [{"id": "e"}], "removed": [{"id": "d"}], "changed": [
+        {"key": {"id": "c"}, "changes": {"body": {"old": "third", "new": "third, told again"}}}]}
