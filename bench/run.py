@@ -15,7 +15,7 @@ For each size N it generates a corpus (``bench.generate``, reused when already t
   ratio extraction / bare scan per core;
 - at every size, a re-run after adding one article, as a new process, with the seconds of each
   step (how the cost of new work grows with what is already there) and the disk it adds to the
-  warehouse folder (its release, lake snapshot and reports);
+  warehouse folder (its release, lake snapshot and reports, and the DuckDB files' growth);
 - for the size given by ``--incremental-size`` (10,000 by default): a re-run with nothing new
   (the fixed cost of a run), and ``--watch-repeats`` articles added one at a time for a
   ``posture watch`` process already up (from each file's arrival to the end of its run; median).

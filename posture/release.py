@@ -246,8 +246,9 @@ def _changed_keys(con: duckdb.DuckDBPyConnection, table: Table, new_rows: str) -
     None when the table is better replaced whole: it is not published yet or has other columns,
     most keys changed (new code, say), or a key column may be NULL (``IN`` would miss its rows)."""
     published = f"{PUBLISHED}.{table.name}"
+    published_shape = _shape(con, published)
     if any(c.nullable for c in table.columns if c.name in table.key) or \
-            _shape(con, published) is None or _shape(con, published) != _shape(con, new_rows):
+            published_shape is None or published_shape != _shape(con, new_rows):
         return None
     key = ", ".join(f'"{k}"' for k in table.key)
     columns = ", ".join(f'"{c}"' for c in table.column_names)
