@@ -58,9 +58,11 @@ from posture.warehouse import (
     attach_lake,
     load_parquet_table,
     order_by_sql,
+    registered,
     sql_string,
     table_exists,
     tables_fingerprint,
+    transaction,
 )
 
 INCOMING = ".incoming"  # the release being written; renamed to vNNNN once committed
@@ -211,20 +213,17 @@ def _commit_to_lake(con: duckdb.DuckDBPyConnection, files: dict[str, Path], vers
     snapshot; return its id. ``changed_keys``: given when the lake holds the latest release, as
     the published tables do; a table with its changed keys there gets only their rows written
     (``_write_changed_rows``), the others are replaced whole."""
-    con.execute("BEGIN TRANSACTION")
-    # DuckLake's default row group (122,880 rows) is every article at 100k: its Parquet writer held
-    # all their bodies at once (lake.articles at 100k: +550 MB, 2.8 s; in 10,000 rows: +125 MB, 0.6 s)
-    con.execute("CALL lake.set_option('parquet_row_group_size', ?)", [ROW_GROUP_ROWS])
-    for name, path in files.items():  # DuckDB reads the file itself: no copy of the table in Python
-        rows = _file_rows(path)
-        keys = (changed_keys or {}).get(name)
-        if keys is None or _shape(con, f"lake.{name}") != _shape(con, rows) or \
-                not _write_changed_rows(con, f"lake.{name}", TABLES[name], rows, keys):
-            con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM {rows}")
-    con.execute(
-        "CALL lake.set_commit_message('posture', ?)", [f"release {version}"]
-    )
-    con.execute("COMMIT")
+    with transaction(con):
+        # DuckLake's default row group (122,880 rows) is every article at 100k: its Parquet writer held
+        # all their bodies at once (lake.articles at 100k: +550 MB, 2.8 s; in 10,000 rows: +125 MB, 0.6 s)
+        con.execute("CALL lake.set_option('parquet_row_group_size', ?)", [ROW_GROUP_ROWS])
+        for name, path in files.items():  # DuckDB reads the file itself: no copy of the table in Python
+            rows = _file_rows(path)
+            keys = (changed_keys or {}).get(name)
+            if keys is None or _shape(con, f"lake.{name}") != _shape(con, rows) or \
+                    not _write_changed_rows(con, f"lake.{name}", TABLES[name], rows, keys):
+                con.execute(f"CREATE OR REPLACE TABLE lake.{name} AS SELECT * FROM {rows}")
+        con.execute("CALL lake.set_commit_message('posture', ?)", [f"release {version}"])
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 
 
@@ -270,14 +269,11 @@ def _write_changed_rows(con: duckdb.DuckDBPyConnection, target: str, table: Tabl
     replaces it whole in the same transaction, never commits it wrong."""
     key = ", ".join(f'"{k}"' for k in table.key)
     columns = ", ".join(f'"{c}"' for c in table.column_names)
-    con.register("posture_changed_keys", changed_keys)
-    try:
-        if changed_keys.num_rows:
+    if changed_keys.num_rows:
+        with registered(con, "posture_changed_keys", changed_keys):
             con.execute(f"DELETE FROM {target} WHERE ({key}) IN (SELECT {key} FROM posture_changed_keys)")
             con.execute(f"INSERT INTO {target} SELECT {columns} FROM {new_rows} "
                         f"WHERE ({key}) IN (SELECT {key} FROM posture_changed_keys)")
-    finally:
-        con.unregister("posture_changed_keys")
     counts = con.execute(f"SELECT (SELECT count(*) FROM {target}), (SELECT count(*) FROM {new_rows})").fetchone()
     return counts[0] == counts[1]
 
@@ -420,18 +416,17 @@ def publish_release(
     fault_point(LAKE_COMMITTED)
 
     published_at = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    con.execute("BEGIN TRANSACTION")
-    for name, keys in changed_keys.items():
-        if keys is None or not _write_changed_rows(con, f"{PUBLISHED}.{name}", TABLES[name],
-                                                   _file_rows(files[name]), keys):
-            load_parquet_table(con, PUBLISHED, TABLES[name], files[name])
-    con.execute(
-        f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,
-         json.dumps(row_counts, sort_keys=True), json.dumps(checks, sort_keys=True),
-         final.relative_to(layout.root).as_posix(), snapshot_id, published_at],
-    )
-    con.execute("COMMIT")
+    with transaction(con):
+        for name, keys in changed_keys.items():
+            if keys is None or not _write_changed_rows(con, f"{PUBLISHED}.{name}", TABLES[name],
+                                                       _file_rows(files[name]), keys):
+                load_parquet_table(con, PUBLISHED, TABLES[name], files[name])
+        con.execute(
+            f"INSERT INTO {PUBLISHED}.dataset_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [version, digest, manifest["input_fingerprint"], code_version, CONTRACT_VERSION,
+             json.dumps(row_counts, sort_keys=True), json.dumps(checks, sort_keys=True),
+             final.relative_to(layout.root).as_posix(), snapshot_id, published_at],
+        )
     _record_fingerprints(con, staging_schema, table_fingerprints, version, digest)
     fault_point(TABLES_COMMITTED)
     shutil.rmtree(final, ignore_errors=True)  # an uncommitted folder left by the publish order of older versions

@@ -138,6 +138,16 @@ def write_table(con: duckdb.DuckDBPyConnection, schema: str, table: Table, frame
 
 
 @contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, data) -> Iterator[None]:
+    """``data`` (an Arrow table or anything DuckDB can register) readable in SQL as ``name`` for a while."""
+    con.register(name, data)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: committed when the block ends, rolled back when it raises."""
     con.execute("BEGIN TRANSACTION")
@@ -180,8 +190,7 @@ def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table:
         target = f"{schema}.{table.name}"
         columns = ", ".join(f'"{c}"' for c in table.column_names)
         casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in table.columns)
-        con.register("posture_candidate_rows", frame.select(table.column_names).to_arrow())
-        try:
+        with registered(con, "posture_candidate_rows", frame.select(table.column_names).to_arrow()):
             candidate = f"SELECT {casts} FROM posture_candidate_rows"
             wanted = content_fingerprint(con, candidate)
             if wanted == content_fingerprint(con, f"SELECT {columns} FROM {target}"):
@@ -189,8 +198,6 @@ def replace_table_if_changed(con: duckdb.DuckDBPyConnection, schema: str, table:
             if _write_difference(con, target, columns, candidate, frame.height) and \
                     content_fingerprint(con, f"SELECT {columns} FROM {target}") == wanted:
                 return True
-        finally:
-            con.unregister("posture_candidate_rows")
     write_table(con, schema, table, frame)  # (and when the difference did not give the frame's rows)
     return True
 

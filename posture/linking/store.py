@@ -8,9 +8,6 @@ last linking left them. Anything else (a crash half-way, a table edited by hand)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import duckdb
 import polars as pl
 
@@ -21,6 +18,7 @@ from posture.schema import Column, Table
 from posture.warehouse import (
     insert_rows,
     record_step_fingerprint,
+    registered,
     step_fingerprint,
     tables_fingerprint,
     transaction,
@@ -66,14 +64,9 @@ def record_linking_state(con: duckdb.DuckDBPyConnection, schema: str, outputs_fi
                             linking_state_fingerprint(con, schema, outputs_fingerprint, places, rules))
 
 
-@contextmanager
-def _movement_ids(con: duckdb.DuckDBPyConnection, name: str, ids: frozenset[str]) -> Iterator[None]:
+def _movement_ids(con: duckdb.DuckDBPyConnection, name: str, ids: frozenset[str]):
     """``ids`` readable in SQL as the table ``name`` (one column, movement_id) for a while."""
-    con.register(name, pl.DataFrame({"movement_id": sorted(ids)}, schema={"movement_id": pl.String}).to_arrow())
-    try:
-        yield
-    finally:
-        con.unregister(name)
+    return registered(con, name, pl.DataFrame({"movement_id": sorted(ids)}, schema={"movement_id": pl.String}).to_arrow())
 
 
 def write_linking_state(con: duckdb.DuckDBPyConnection, schema: str, relinking: Relinking) -> None:
