@@ -11,7 +11,7 @@ import polars as pl
 from posture.schema import Table
 from posture.warehouse import read_table
 from posture.validation import SuiteOutcome
-from posture.visual.chart_cache import cached_png, chart_key, data_uri
+from posture.visual.chart_cache import Chart, chart_key, data_uri, drawn_png, keep
 from posture.visual.data import movement_map_data, troop_timeline
 
 PREVIEW_ROWS = 5
@@ -95,27 +95,35 @@ def image_markdown(png: bytes, alt: str, path: Path) -> dg.MarkdownMetadataValue
     return dg.MetadataValue.md(f"![{alt}]({data_uri(png)})\n\n`{path}`")
 
 
-def published_charts(table_name: str, frames: dict[str, pl.DataFrame], charts_dir: Path) -> dict[str, object]:
-    """The movement map on ``movement_reports`` and the troop timeline on ``force_levels``; nothing elsewhere.
+def draw_release_charts(frames: dict[str, pl.DataFrame], charts_dir: Path) -> dict[str, tuple[Chart, dict]]:
+    """The movement map (shown on ``movement_reports``) and the troop timeline (on ``force_levels``),
+    by table, each with the counts shown beside it. Nothing is written (``release_chart_metadata``).
 
     Each PNG is drawn again only when its data changed (``posture.visual.chart_cache``); matplotlib
     is imported only then.
     """
-    if table_name == "movement_reports":
-        data = movement_map_data(frames["movement_reports"], frames["movement_places"], frames["places"])
-        path = charts_dir / "movement_map.png"
-        png, reused = cached_png(path, chart_key("movement_map", data), lambda: _charts().render_movement_map(data))
-        return {"map": image_markdown(png, "movement map", path), "map_file": dg.MetadataValue.path(str(path)),
-                "map_redrawn": not reused, "routes": len(data.routes)}
-    if table_name == "force_levels":
-        points = troop_timeline(frames["force_levels"], frames["articles"], frames["places"])
-        path = charts_dir / "troop_timeline.png"
-        png, reused = cached_png(path, chart_key("troop_timeline", points),
-                                 lambda: _charts().render_troop_timeline(points))
-        return {"timeline": image_markdown(png, "troop numbers timeline", path),
-                "timeline_file": dg.MetadataValue.path(str(path)), "timeline_redrawn": not reused,
-                "troop_claims": len(points)}
-    return {}
+    data = movement_map_data(frames["movement_reports"], frames["movement_places"], frames["places"])
+    points = troop_timeline(frames["force_levels"], frames["articles"], frames["places"])
+    return {
+        "movement_reports": (drawn_png(charts_dir / "movement_map.png", chart_key("movement_map", data),
+                                       lambda: _charts().render_movement_map(data)), {"routes": len(data.routes)}),
+        "force_levels": (drawn_png(charts_dir / "troop_timeline.png", chart_key("troop_timeline", points),
+                                   lambda: _charts().render_troop_timeline(points)), {"troop_claims": len(points)}),
+    }
+
+
+_CHART_LABELS = {"movement_reports": ("map", "movement map"), "force_levels": ("timeline", "troop numbers timeline")}
+
+
+def release_chart_metadata(table_name: str, charts: dict[str, tuple[Chart, dict]]) -> dict[str, object]:
+    """A published table's chart, written beside the warehouse, as metadata (none for most tables)."""
+    if table_name not in charts:
+        return {}
+    chart, counts = charts[table_name]
+    keep(chart)
+    name, alt = _CHART_LABELS[table_name]
+    return {name: image_markdown(chart.png, alt, chart.path), f"{name}_file": dg.MetadataValue.path(str(chart.path)),
+            f"{name}_redrawn": not chart.reused, **counts}
 
 
 def _charts():

@@ -40,7 +40,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -79,6 +79,8 @@ class ReleaseOutcome:
     release_path: Path
     row_counts: dict[str, int]
     lake_snapshot_id: int | None
+    # of each table found changed since the latest release, the keys whose rows differ (None: most did)
+    changed_keys: dict[str, pa.Table | None] = field(default_factory=dict)
 
 
 class ReleaseStateError(Exception):
@@ -432,4 +434,4 @@ def publish_release(
     shutil.rmtree(final, ignore_errors=True)  # an uncommitted folder left by the publish order of older versions
     incoming.rename(final)
     _fsync(layout.releases_dir)
-    return ReleaseOutcome(version, digest, True, final, row_counts, snapshot_id)
+    return ReleaseOutcome(version, digest, True, final, row_counts, snapshot_id, changed_keys)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from posture.release import sha256_file
 from posture.schema import CONTRACT_VERSION, TABLES
@@ -103,7 +104,8 @@ def _plain(value: Any) -> Any:
 
 
 def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str, key: tuple[str, ...],
-                rows: bool, limit: int | None) -> TableDiff:
+                rows: bool, limit: int | None, among_keys: pa.Table | None = None) -> TableDiff:
+    """The diff of one table; ``among_keys``: only these keys' rows compared (see ``diff_releases``)."""
     old_file, new_file = old / f"{table}.parquet", new / f"{table}.parquet"
     either = old_file if old_file.exists() else new_file
     old_cols = _columns(con, old_file) if old_file.exists() else []
@@ -119,6 +121,13 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
         new_cols = old_cols
     common = [c for c in new_cols if c in old_cols and c not in key]
     keys = _quoted(key)
+    outside = 0  # rows of the new release left out of the comparison: unchanged
+    if among_keys is not None and old_file.exists() and new_file.exists():
+        con.register("diff_keys", among_keys)
+        within = f" WHERE ({', '.join(keys)}) IN (SELECT {', '.join(keys)} FROM diff_keys)"
+        outside = con.execute(f"SELECT (SELECT count(*) FROM ({new_sql})) - (SELECT count(*) FROM ({new_sql}{within}))"
+                              ).fetchone()[0]
+        old_sql, new_sql = old_sql + within, new_sql + within
     on = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in _quoted(common)) or "false"
     joined = f"""
@@ -154,18 +163,23 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
                              for i, name in enumerate(common) if r[width + 2 * i] != r[width + 2 * i + 1]}}
                 for r in keyed("differs")],
         }
-    return TableDiff(table, key, added, removed, changed, total - added - removed - changed,
+    return TableDiff(table, key, added, removed, changed, total - added - removed - changed + outside,
                      tuple(c for c in new_cols if c not in old_cols),
                      tuple(c for c in old_cols if c not in new_cols), details)
 
 
-def diff_releases(old: Path, new: Path, rows: bool = False, limit: int | None = None) -> list[TableDiff]:
-    """Rows added, removed and changed (same key, other values) per table of two release folders."""
+def diff_releases(old: Path, new: Path, rows: bool = False, limit: int | None = None,
+                  changed_keys: dict[str, pa.Table | None] | None = None) -> list[TableDiff]:
+    """Rows added, removed and changed (same key, other values) per table of two release folders.
+
+    ``changed_keys``: for a table, the keys whose rows may differ, when already known (the release
+    step found them): only their rows are compared, the others are counted as unchanged."""
     old_manifest, new_manifest = _manifest(old), _manifest(new)
     tables = sorted({name.removesuffix(".parquet") for name in (*old_manifest["files"], *new_manifest["files"])})
     con = duckdb.connect()
     return [_unchanged_table(table, old_manifest, new_manifest, rows)
-            or _diff_table(con, old, new, table, _table_key(table, new_manifest, old_manifest), rows, limit)
+            or _diff_table(con, old, new, table, _table_key(table, new_manifest, old_manifest), rows, limit,
+                           (changed_keys or {}).get(table))
             for table in tables]
 
 

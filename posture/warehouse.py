@@ -264,17 +264,26 @@ def order_by_sql(columns: Sequence[str]) -> str:
 EVICTION_LIMIT = "1MB"  # the memory limit set for a moment to empty DuckDB's buffer pool
 
 
-def evict_cached_blocks(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
+def buffer_pool_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """Bytes DuckDB holds in memory (its buffer pool: cached blocks and what queries hold)."""
+    return int(con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0])
+
+
+def evict_cached_blocks(con: duckdb.DuckDBPyConnection, memory_limit: str, keep_below: int = 0) -> bool:
     """Drop the blocks DuckDB keeps cached in memory (up to its memory limit) and hand them back
     to the OS: lowering the limit for a moment evicts every block no query holds, then
     ``memory_limit`` is set again. Between steps nothing is held; the next step reads what it
-    needs from the file."""
+    needs from the file. A pool under ``keep_below`` bytes is left as it is (re-reading its
+    blocks would cost more than they weigh); whether blocks were evicted."""
+    if keep_below and buffer_pool_bytes(con) < keep_below:
+        return False
     try:
         con.execute(f"SET memory_limit = '{EVICTION_LIMIT}'")
     except duckdb.Error:
         pass  # (what a query still holds stays; everything else is evicted all the same)
     finally:
         con.execute(f"SET memory_limit = '{memory_limit}'")
+    return True
 
 
 @contextmanager

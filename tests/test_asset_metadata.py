@@ -80,6 +80,21 @@ def test_published_tables_carry_their_chart_inline_and_as_a_file(run, asset, cha
     assert path in metadata[chart].value  # the Markdown says where the PNG is
 
 
+def test_charts_drawn_for_a_release_that_fails_are_not_kept(tmp_path, monkeypatch):
+    import assets.release
+
+    def failing_release(*args, **kwargs):
+        raise OSError("disk full")
+
+    drawn = []
+    real_draw = assets.release.draw_release_charts
+    monkeypatch.setattr(assets.release, "draw_release_charts", lambda *a: drawn.append(1) or real_draw(*a))
+    monkeypatch.setattr(assets.release, "publish_release", failing_release)
+    result = materialize_all(SAMPLE, tmp_path / "warehouse" / "warehouse.duckdb")
+    assert not result.success and drawn  # drawn while the release was being written
+    assert not (tmp_path / "warehouse" / "charts").exists()  # ... and kept only with a release
+
+
 def test_checks_show_each_expectation_with_its_result(run):
     result, _ = run
     evaluations = result.get_asset_check_evaluations()

@@ -10,15 +10,24 @@ import pytest
 
 from pipelines.cli import main as posture
 from pipelines.definitions import defs
-from pipelines.jobs import return_freed_memory
+from pipelines.jobs import FINAL_STEP, return_freed_memory
 from pipelines.resources import DUCKDB_CONFIG, PUBLISH_MEMORY_LIMIT, warehouse_connection
 from posture.memory import _malloc_trim
-from posture.warehouse import evict_cached_blocks, lowered_memory_limit
+from posture.warehouse import buffer_pool_bytes, evict_cached_blocks, lowered_memory_limit
 from tests.conftest import SAMPLE
 
 
 def test_every_step_of_the_run_returns_freed_memory():
     assert return_freed_memory in defs.resolve_job_def("posture_job").hook_defs
+
+
+def test_the_step_whose_blocks_the_hook_keeps_is_the_last_of_the_run():
+    # the hook leaves DuckDB's blocks to the end of the run only after a step nothing depends on
+    graph = defs.resolve_asset_graph()
+    final = [node for node in graph.asset_nodes if node.assets_def.node_def.name == FINAL_STEP]
+    assert final and all(not node.child_keys for node in final)
+    upstream = set().union(*(graph.upstream_key_iterator(node.key) for node in final))
+    assert upstream | {node.key for node in final} == set(graph.get_all_asset_keys())
 
 
 _PRELUDE = """
@@ -108,7 +117,12 @@ def test_evicting_duckdb_blocks_empties_the_buffer_pool_and_keeps_the_limit(tmp_
     limit = held.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     cached = pool_mb()
     with warehouse_connection(database) as hook_connection:  # as the hook connects
-        evict_cached_blocks(hook_connection, DUCKDB_CONFIG["memory_limit"])
+        # a pool under the threshold is kept, as it is between the steps of a small run
+        assert not evict_cached_blocks(hook_connection, DUCKDB_CONFIG["memory_limit"],
+                                       keep_below=buffer_pool_bytes(hook_connection) + 1)
+        assert pool_mb() > cached / 2
+        assert evict_cached_blocks(hook_connection, DUCKDB_CONFIG["memory_limit"],
+                                   keep_below=buffer_pool_bytes(hook_connection))  # (at the threshold: evicted)
     assert cached > 20 and pool_mb() < cached / 4, (cached, pool_mb())
     assert held.execute("SELECT current_setting('memory_limit')").fetchone()[0] == limit
     assert held.execute("SELECT count(*) FROM t").fetchone()[0] == 4_000_000  # the data is all still there

@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipelines.cli import main as posture
-from posture.release_tools import diff_releases, release_dir
+from posture.release_tools import diff_json, diff_releases, release_dir
 from posture.schema import TABLES
 from tests.conftest import MOVED_PLACE
 from tests.pipeline_runs import release_metadata
@@ -75,6 +76,26 @@ def test_diff_command_prints_summary_rows_and_json(two_releases, capsys):
     assert "release 9 is not in" in capsys.readouterr().err
 
 
+def test_a_diff_among_given_keys_compares_their_rows_and_counts_the_rest_unchanged(two_releases):
+    old, new = release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2)
+    full = {d.table: d for d in diff_releases(old, new, rows=True)}
+    table = "movement_assets"
+    key = TABLES[table].key
+    differing = [r for kind in ("added", "removed") for r in full[table].rows[kind]] + \
+        [r["key"] for r in full[table].rows["changed"]]
+    assert differing  # (the second release added rows to it)
+    with duckdb.connect() as con:  # the differing keys and one key whose rows are the same
+        same = con.execute(f"SELECT {', '.join(key)} FROM read_parquet('{(old / f'{table}.parquet').as_posix()}') "
+                           f"ORDER BY ALL LIMIT 1").fetchone()
+    given = pa.Table.from_pylist([*differing, dict(zip(key, same))])
+    among = {d.table: d for d in diff_releases(old, new, rows=True, changed_keys={table: given})}
+    assert among == full
+    # keys left out are taken as unchanged: given none, nothing differs, and every row is counted
+    nothing = next(d for d in diff_releases(old, new, changed_keys={table: given.slice(0, 0)}) if d.table == table)
+    assert (nothing.added, nothing.removed, nothing.changed) == (0, 0, 0)
+    assert nothing.unchanged == full[table].unchanged + full[table].added + full[table].changed
+
+
 def test_diff_limit_caps_listed_rows_but_not_counts(two_releases):
     old, new = release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2)
     assets = next(d for d in diff_releases(old, new, rows=True, limit=1) if d.table == "movement_assets")
@@ -89,6 +110,9 @@ def test_each_release_carries_its_diff_as_dagster_metadata(two_releases):
     expected = _expected_counts(release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2))
     assert {t["table"]: (t["added"], t["removed"]) for t in diff["tables"]} == expected
     assert MOVED_PLACE in metadata["diff_from_previous"].value  # the Markdown lists keyed rows
+    # compared on the keys the release step found changed: the same answer as comparing every row
+    full = diff_releases(release_dir(two_releases.layout, 1), release_dir(two_releases.layout, 2))
+    assert diff == diff_json(1, 2, full)
     # each published table says how it changed
     for event in two_releases.second_run.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization

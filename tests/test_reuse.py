@@ -24,7 +24,7 @@ from posture.release import RELEASE_FINGERPRINTS, publish_release, sha256_file, 
 from posture.validation import (VALIDATION_CACHE, checked_columns, load_suites, render_query, validate_suite,
                                 validate_suite_cached)
 from posture.vocab import vocabularies
-from posture.visual.chart_cache import cached_png, chart_key
+from posture.visual.chart_cache import chart_key, drawn_png, keep
 from posture.schema import PUBLISHED_TABLES, TABLES
 from posture.warehouse import STAGING, WarehouseLayout, content_fingerprint, read_table, replace_table_if_changed
 from tests.conftest import SAMPLE
@@ -235,12 +235,15 @@ def test_a_chart_is_drawn_again_only_when_its_data_changed(tmp_path):
         return draw
 
     path = tmp_path / "charts" / "map.png"
-    first, reused = cached_png(path, chart_key("map", ("route", 1)), render("one"))
-    assert (first, reused) == (b"png of one", False)
-    again, reused = cached_png(path, chart_key("map", ("route", 1)), render("again"))
-    assert (again, reused) == (b"png of one", True) and drawn == ["one"]
-    changed, reused = cached_png(path, chart_key("map", ("route", 2)), render("two"))
-    assert (changed, reused) == (b"png of two", False) and path.read_bytes() == b"png of two"
+    first = drawn_png(path, chart_key("map", ("route", 1)), render("one"))
+    assert (first.png, first.reused) == (b"png of one", False) and not path.exists()  # written once kept
+    keep(first)
+    again = drawn_png(path, chart_key("map", ("route", 1)), render("again"))
+    assert (again.png, again.reused) == (b"png of one", True) and drawn == ["one"]
+    changed = drawn_png(path, chart_key("map", ("route", 2)), render("two"))
+    assert (changed.png, changed.reused) == (b"png of two", False) and path.read_bytes() == b"png of one"
+    keep(changed)
+    assert path.read_bytes() == b"png of two"
 
 
 def _linking_run(result) -> tuple[bool, dict]:

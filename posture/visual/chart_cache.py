@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -23,17 +24,32 @@ def chart_key(kind: str, data: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def cached_png(path: Path, key: str, render: Callable[[], bytes]) -> tuple[bytes, bool]:
-    """The PNG at ``path`` if it was drawn for ``key``, else ``render()`` written there; and whether it was reused."""
+@dataclass(frozen=True)
+class Chart:
+    path: Path
+    key: str
+    png: bytes
+    reused: bool  # read back: drawn for this key by an earlier run
+
+
+def drawn_png(path: Path, key: str, render: Callable[[], bytes]) -> Chart:
+    """The PNG at ``path`` if it was drawn for ``key``, else ``render()``; nothing is written
+    (``keep`` does that, once what the chart shows is published)."""
     key_file = path.with_name(path.name + ".key")
     if path.is_file() and key_file.is_file() and key_file.read_text().strip() == key:
-        return path.read_bytes(), True
-    png = render()
-    path.parent.mkdir(parents=True, exist_ok=True)
+        return Chart(path, key, path.read_bytes(), reused=True)
+    return Chart(path, key, render(), reused=False)
+
+
+def keep(chart: Chart) -> None:
+    """Write a newly drawn chart at its path, with its key beside it."""
+    if chart.reused:
+        return
+    chart.path.parent.mkdir(parents=True, exist_ok=True)
+    key_file = chart.path.with_name(chart.path.name + ".key")
     key_file.unlink(missing_ok=True)  # a crash between the two writes must not pair a new key with an old PNG
-    path.write_bytes(png)
-    key_file.write_text(key + "\n")
-    return png, False
+    chart.path.write_bytes(chart.png)
+    key_file.write_text(chart.key + "\n")
 
 
 def data_uri(png: bytes) -> str:
