@@ -97,7 +97,8 @@ def image_markdown(png: bytes, alt: str, path: Path) -> dg.MarkdownMetadataValue
 
 def draw_release_charts(frames: dict[str, pl.DataFrame], charts_dir: Path) -> dict[str, tuple[Chart, dict]]:
     """The movement map (shown on ``movement_reports``) and the troop timeline (on ``force_levels``),
-    by table, each with the counts shown beside it. Nothing is written (``release_chart_metadata``).
+    by table, each with the counts shown beside it. Nothing is written yet: ``release_chart_metadata``
+    keeps a chart once the release it shows is published.
 
     Each PNG is drawn again only when its data changed (``posture.visual.chart_cache``); matplotlib
     is imported only then.

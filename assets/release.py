@@ -53,7 +53,7 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
         # are drawn while the release is written (DuckDB and Arrow leave the interpreter to them),
         # and kept only once it is. Of the tables drawn, only the columns drawn.
         frames = {name: read_table(con, STAGING, TABLES[name], columns=columns) for name, columns in CHART_COLUMNS.items()}
-        charts = drawing.submit(draw_release_charts, frames, settings.layout.root / "charts")
+        drawn = drawing.submit(draw_release_charts, frames, settings.layout.root / "charts")
         checks = {row[0]: {"table": row[1], **json.loads(row[2])} for row in con.execute(
             f"SELECT check_id, table_name, summary FROM {VALIDATION_RESULTS} ORDER BY check_id").fetchall()}
         outcome = publish_release(con, settings.layout, STAGING, code_version(), checks)
@@ -68,7 +68,7 @@ def publish(context: dg.AssetExecutionContext, settings: PostureSettings, duckdb
                                   changed_keys=outcome.changed_keys)
             diff_md = "```\n" + format_diff(outcome.version - 1, outcome.version, diffs) + "\n```"
             diff = diff_json(outcome.version - 1, outcome.version, [replace(d, rows=None) for d in diffs])
-        charts = charts.result()
+        charts = drawn.result()
     context.log.info(f"release {outcome.version} {status} ({outcome.content_sha256[:12]})")
     changes = {t["table"]: t for t in diff.get("tables", [])}
     for table in PUBLISHED_TABLES:
