@@ -5,15 +5,11 @@ from contextlib import closing
 import dagster as dg
 
 from assets.release import publish
-from pipelines.resources import DUCKDB_CONFIG, warehouse_connection
+from pipelines.resources import DUCKDB_CONFIG, KEEP_POOL_BELOW, warehouse_connection
 from posture.memory import release_freed_memory
 from posture.warehouse import evict_cached_blocks
 
 FINAL_STEP = publish.node_def.name  # every table is upstream of the release: nothing runs after it
-# A buffer pool this small is kept for the next step: evicting it cost more in re-reads than it
-# returned (at 10k articles the pool held 1-60 MB between steps, 245 MB after the release;
-# evicting them cost 0.2-0.5 s of a +1 run in a watching process, interleaved runs).
-KEEP_POOL_BELOW = 64 * 2**20
 
 
 @dg.success_hook(required_resource_keys={"settings"})

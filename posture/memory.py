@@ -29,16 +29,21 @@ def _malloc_trim():
 
 
 def release_freed_memory() -> bool:
-    """Free the garbage in reference cycles, empty Arrow's pool of unused memory and return the
-    free pages of the C heap to the OS. Whether the C heap could be trimmed (glibc only).
+    """Free the garbage in reference cycles, then ``return_free_heap``: at a step's end.
 
     What survives the collection at a step's end lives as long as the run (code, the run's
     context, caches): it is frozen, so the next collections skip it. Without that, each full
     collection walked every object of Dagster, GE and the code, ~0.25 s, 14 steps a run
     (measured). A frozen object that later turns into cyclic garbage stays until the run ends
-    (``unfrozen_afterwards``) or the process does."""
+    (``unfrozen_afterwards``) or the process does: never freeze within a step."""
     gc.collect()
     gc.freeze()
+    return return_free_heap()
+
+
+def return_free_heap() -> bool:
+    """Empty Arrow's pool of unused memory and return the free pages of the C heap to the OS;
+    whether the C heap could be trimmed (glibc only). Cheap, and safe within a step."""
     if "pyarrow" in sys.modules:  # (never imported just for this)
         sys.modules["pyarrow"].default_memory_pool().release_unused()
     trim = _malloc_trim()

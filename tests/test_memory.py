@@ -47,19 +47,23 @@ def _printed_numbers(script: str) -> list[float]:
 
 
 @pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
-def test_freed_python_objects_leave_the_resident_set():
+@pytest.mark.parametrize("release", ["release_freed_memory", "return_free_heap"])  # a step's end; within a step
+def test_freed_python_objects_leave_the_resident_set(release):
     # 200 MB of 4 KB objects (malloc'd, not pymalloc), then one small object above them, so the
     # C heap cannot shrink from its top when they are freed: only a trim returns their pages.
-    [returned] = _printed_numbers("""
+    [returned, frozen] = _printed_numbers(f"""
+        from posture.memory import return_free_heap
         blocks = [bytes(4000) + bytes([i % 256]) for i in range(50_000)]
         pin = bytearray(5000)
         del blocks
         gc.collect()
         before = resident_mb()
-        assert release_freed_memory()
+        assert {release}()
         print(before - resident_mb())
+        print(gc.get_freeze_count())
     """)
     assert returned > 100
+    assert (frozen > 0) == (release == "release_freed_memory")  # never frozen within a step
 
 
 @pytest.mark.skipif(_malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
