@@ -79,7 +79,7 @@ class ReleaseOutcome:
     release_path: Path
     row_counts: dict[str, int]
     lake_snapshot_id: int | None
-    # of each table found changed since the latest release, the keys whose rows differ (None: most did)
+    # of each table found changed since the latest release, the keys whose rows differ (None: compared whole)
     changed_keys: dict[str, pa.Table | None] = field(default_factory=dict)
 
 

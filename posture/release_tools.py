@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pyarrow as pa
 
 from posture.release import sha256_file
 from posture.schema import CONTRACT_VERSION, TABLES
-from posture.warehouse import WarehouseLayout
+from posture.warehouse import WarehouseLayout, registered
 
 LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
            "title": "Creative Commons Attribution 4.0"}
@@ -104,8 +105,9 @@ def _plain(value: Any) -> Any:
 
 
 def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str, key: tuple[str, ...],
-                rows: bool, limit: int | None, among_keys: pa.Table | None = None) -> TableDiff:
-    """The diff of one table; ``among_keys``: only these keys' rows compared (see ``diff_releases``)."""
+                rows: bool, limit: int | None, among_changed_keys: bool = False) -> TableDiff:
+    """The diff of one table; ``among_changed_keys``: only the rows of the keys registered as
+    ``changed_keys`` compared (see ``diff_releases``)."""
     old_file, new_file = old / f"{table}.parquet", new / f"{table}.parquet"
     either = old_file if old_file.exists() else new_file
     old_cols = _columns(con, old_file) if old_file.exists() else []
@@ -122,9 +124,8 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
     common = [c for c in new_cols if c in old_cols and c not in key]
     keys = _quoted(key)
     outside = 0  # rows of the new release left out of the comparison: unchanged
-    if among_keys is not None and old_file.exists() and new_file.exists():
-        con.register("diff_keys", among_keys)
-        within = f" WHERE ({', '.join(keys)}) IN (SELECT {', '.join(keys)} FROM diff_keys)"
+    if among_changed_keys and old_file.exists() and new_file.exists():
+        within = f" WHERE ({', '.join(keys)}) IN (SELECT {', '.join(keys)} FROM changed_keys)"
         outside = con.execute(f"SELECT (SELECT count(*) FROM ({new_sql})) - (SELECT count(*) FROM ({new_sql}{within}))"
                               ).fetchone()[0]
         old_sql, new_sql = old_sql + within, new_sql + within
@@ -176,11 +177,18 @@ def diff_releases(old: Path, new: Path, rows: bool = False, limit: int | None = 
     step found them): only their rows are compared, the others are counted as unchanged."""
     old_manifest, new_manifest = _manifest(old), _manifest(new)
     tables = sorted({name.removesuffix(".parquet") for name in (*old_manifest["files"], *new_manifest["files"])})
-    con = duckdb.connect()
-    return [_unchanged_table(table, old_manifest, new_manifest, rows)
-            or _diff_table(con, old, new, table, _table_key(table, new_manifest, old_manifest), rows, limit,
-                           (changed_keys or {}).get(table))
-            for table in tables]
+    diffs = []
+    with duckdb.connect() as con:
+        for table in tables:
+            unchanged = _unchanged_table(table, old_manifest, new_manifest, rows)
+            if unchanged:
+                diffs.append(unchanged)
+                continue
+            key = _table_key(table, new_manifest, old_manifest)
+            keys = (changed_keys or {}).get(table)
+            with registered(con, "changed_keys", keys) if keys is not None else nullcontext():
+                diffs.append(_diff_table(con, old, new, table, key, rows, limit, among_changed_keys=keys is not None))
+    return diffs
 
 
 def _unchanged_table(table: str, old_manifest: dict, new_manifest: dict, rows: bool) -> TableDiff | None:
