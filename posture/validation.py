@@ -408,7 +408,8 @@ def validate_suite_cached(con: duckdb.DuckDBPyConnection, suite: Suite, schema: 
         # the last validation of this check (one row per check): reused when it saw the same suite and rows
         last = con.execute(f"SELECT suite_fingerprint, content_fingerprint, run_id, outcome, html FROM {table} "
                            "WHERE check_id = ?", [suite.check_id]).fetchone()
-        last_outcome = SuiteOutcome.from_json(last[3]) if last else None
+        # (read only when written by this version of the code: another version's may differ in form)
+        last_outcome = SuiteOutcome.from_json(last[3]) if last and last[0] == suite_key else None
         if last and last[:2] == (suite_key, content_key):
             outcome, html = last_outcome, last[4]
             outcome.reused_from_run = last[2]

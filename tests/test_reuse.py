@@ -141,6 +141,20 @@ def test_a_changed_setting_validates_again(con):
     assert validate_suite_cached(con, SHRINK_PLACES, STAGING, "run-3", PARAMETERS).reused_from_run is None
 
 
+def test_a_validation_stored_by_another_version_of_the_code_is_validated_again_not_read(con):
+    """Going back to an older version (or on to a newer one) must not trip over the form in which
+    the other version stored its outcome: it is another suite fingerprint, so it is not reused."""
+    first = validate_suite_cached(con, MOVEMENTS, STAGING, "run-1", PARAMETERS)
+    stored = json.loads(first.to_json())
+    stored["field_of_another_version"] = 1
+    stored["outcomes"][0]["field_of_another_version"] = 1
+    con.execute(f"UPDATE {STAGING}.{VALIDATION_CACHE} SET suite_fingerprint = 'another version', outcome = ? "
+                "WHERE check_id = ?", [json.dumps(stored), MOVEMENTS.check_id])
+    again = validate_suite_cached(con, MOVEMENTS, STAGING, "run-2", PARAMETERS)
+    assert again.reused_from_run is None and again.summary() == first.summary()
+    assert validate_suite_cached(con, MOVEMENTS, STAGING, "run-3", PARAMETERS).reused_from_run == "run-2"
+
+
 def test_a_changed_release_is_compared_again(con):
     """The shrink rule's frame holds the latest release's counts: a new release is new content."""
     first = validate_suite_cached(con, SHRINK_PLACES, STAGING, "run-1", PARAMETERS)
