@@ -123,11 +123,10 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
         new_cols = old_cols
     common = [c for c in new_cols if c in old_cols and c not in key]
     keys = _quoted(key)
-    outside = 0  # rows of the new release left out of the comparison: unchanged
+    new_rows = None  # rows of the whole new file, when only some of them are compared
     if among_changed_keys and old_file.exists() and new_file.exists():
+        new_rows = con.execute(f"SELECT count(*) FROM ({new_sql})").fetchone()[0]  # (from the Parquet footer)
         within = f" WHERE ({', '.join(keys)}) IN (SELECT {', '.join(keys)} FROM changed_keys)"
-        outside = con.execute(f"SELECT (SELECT count(*) FROM ({new_sql})) - (SELECT count(*) FROM ({new_sql}{within}))"
-                              ).fetchone()[0]
         old_sql, new_sql = old_sql + within, new_sql + within
     on = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in keys)
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in _quoted(common)) or "false"
@@ -139,9 +138,10 @@ def _diff_table(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str
                {"".join(f", a.{c} AS {_quoted(['old:' + n])[0]}, b.{c} AS {_quoted(['new:' + n])[0]}"
                         for c, n in zip(_quoted(common), common)) if rows else ""}
         FROM a FULL OUTER JOIN b ON {on}"""
-    added, removed, changed, total = con.execute(
-        f"SELECT count(*) FILTER (only_new), count(*) FILTER (only_old), count(*) FILTER (differs), count(*) "
-        f"FROM ({joined})").fetchone()
+    added, removed, changed, total, compared_new = con.execute(
+        f"SELECT count(*) FILTER (only_new), count(*) FILTER (only_old), count(*) FILTER (differs), count(*), "
+        f"count(*) FILTER (NOT only_old) FROM ({joined})").fetchone()
+    outside = 0 if new_rows is None else new_rows - compared_new  # left out of the comparison: unchanged
     details = None
     if rows:
         cap = "" if limit is None else f" LIMIT {int(limit)}"
