@@ -106,6 +106,20 @@ DIALOG_IMAGE = """(() => {
       .find(i => i.src.startsWith('data:image/png'));
   return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : null;
 })()"""
+# The dialog opens with a transition: an image already decoded can still be drawn faint or small,
+# and a screenshot taken then missed the chart's colours (seen in CI). Settled: every element up to
+# the page fully opaque, and the image at the same place and size in two looks in a row.
+DIALOG_SETTLED = """(() => {
+  const img = [...document.querySelectorAll('[role=dialog] img, .bp5-dialog img')]
+      .find(i => i.src.startsWith('data:image/png'));
+  if (!img) return false;
+  for (let e = img; e; e = e.parentElement) if (getComputedStyle(e).opacity !== '1') return false;
+  const box = img.getBoundingClientRect();
+  const now = `${box.x},${box.y},${box.width},${box.height}`;
+  const settled = box.width > 0 && window.__chartBox === now;
+  window.__chartBox = now;
+  return settled;
+})()"""
 
 
 @pytest.mark.parametrize("asset, entry, colour", [
@@ -122,6 +136,7 @@ def test_dagster_asset_page_shows_the_chart(dagster_ui, asset, entry, colour):
         assert width >= 800 and height >= 400
         heading = page.evaluate("document.body.innerText")
         assert asset in heading and entry in heading
+        page.wait_for(DIALOG_SETTLED, timeout=30, what=f"the {entry} image drawn at its size")
         shot = page.save_screenshot(ARTIFACTS / f"dagster_{asset}_{entry}.png")
     image = _assert_non_trivial(shot)
     # the chart itself is on screen: its route / actor colour, not just the UI chrome
